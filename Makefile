@@ -1,0 +1,33 @@
+# truce — the commands a new user and CI run.  `make demo`, `make test`, `make bench`.
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+OUT     ?= out/demo
+
+.PHONY: help install demo test bench clean
+
+help:
+	@echo "make demo   - create .venv, install truce, run the main job on the embedded default"
+	@echo "make test   - run the whole test suite"
+	@echo "make bench  - run the benchmarks in benchmarks/ (throughput beside a baseline)"
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/truce demo --out $(OUT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) out build *.egg-info src/*.egg-info .pytest_cache

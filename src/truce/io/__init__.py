@@ -1,0 +1,1 @@
+"""File readers and writers: the I/O edge (CSV, JSONL, GeoJSON)."""

@@ -1,0 +1,1 @@
+"""Reports: figures and maps built from domain values (rendering only; no storage access)."""
