@@ -93,7 +93,7 @@ def render_agreement_map(
     ticks = ax.get_yticks()
     ax.set_yticks(ticks)
     ax.set_yticklabels([f"{t / 1000:.0f}" for t in ticks])
-    ax.set_xlabel(f"km east ({frame.projection.crs.to_dict().get('proj', 'projected')} frame)")
+    ax.set_xlabel(f"km east ({frame.projection.crs.coordinate_operation.method_name})")
     ax.set_ylabel("km north")
     ax.set_title(title or a.title, fontsize=11)
     ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
