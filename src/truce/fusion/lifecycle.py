@@ -1,0 +1,85 @@
+"""Lifecycle: end clusters become incidents.
+
+The two ends of one explosive fire - the launch heard near the origin ("outgoing") and the
+explosions heard near the target - are reported by different observers kilometres apart, so they
+form two end clusters.  :func:`link_ends` joins two end clusters into one incident when both are
+explosive fire, their windows start and end together (within ``link_time_tol_s``), they are
+``link_min_m``-``link_max_m`` apart on different sides of the contact line, and their detail
+votes do not both say the same end.  Linking is one-to-one, by reciprocal best cost.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from truce.fusion.association import _compact
+from truce.fusion.observations import EXPLOSION, IMPACT, OUTGOING, PROJECTILE
+from truce.fusion.params import FusionParams
+
+#: log-likelihood ratio origin:impact of one report's detail (right 45%, confused 15% of the time)
+DETAIL_LOGLR = float(np.log(0.45 / 0.15))
+
+
+def group_median(labels: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """Median of ``values`` per label (NaN values ignored; NaN where a group has none)."""
+    ok = np.isfinite(values)
+    lab, val = labels[ok], values[ok]
+    order = np.lexsort((val, lab))
+    lab, val = lab[order], val[order]
+    start = np.searchsorted(lab, np.arange(k))
+    n = np.bincount(lab, minlength=k)
+    if not len(val):
+        return np.full(k, np.nan)
+    lo = np.minimum(start + (n - 1) // 2, len(val) - 1)
+    hi = np.minimum(start + n // 2, len(val) - 1)
+    return np.where(n > 0, 0.5 * (val[lo] + val[hi]), np.nan)
+
+
+def end_logodds(labels: np.ndarray, k: int, detail_code: np.ndarray) -> np.ndarray:
+    """Per cluster: log-odds that it is the origin end (outgoing votes +, impact votes -)."""
+    v = np.where(detail_code == OUTGOING, DETAIL_LOGLR, np.where(detail_code == IMPACT, -DETAIL_LOGLR, 0.0))
+    return np.bincount(labels, v, k)
+
+
+def link_ends(cand_a: np.ndarray, cand_b: np.ndarray, explosive: np.ndarray, mx: np.ndarray,
+              my: np.ndarray, t0: np.ndarray, t1: np.ndarray, side: np.ndarray, logodds: np.ndarray,
+              params: FusionParams) -> np.ndarray:
+    """Incident label of each end cluster (``k`` clusters); candidate cluster pairs come from the
+    gating pairs.  Returns labels numbered in the order of each incident's first cluster."""
+    k = len(mx)
+    lo, hi = np.minimum(cand_a, cand_b), np.maximum(cand_a, cand_b)
+    key = np.unique(lo[lo != hi] * k + hi[lo != hi])
+    a, b = key // k, key % k
+    dist = np.hypot(mx[a] - mx[b], my[a] - my[b])
+    dt0, dt1 = np.abs(t0[a] - t0[b]), np.abs(t1[a] - t1[b])
+    sure = params.end_sure_logodds
+    ok = (explosive[a] & explosive[b] & (dt0 <= params.link_time_tol_s) & (dt1 <= params.link_time_tol_s)
+          & (dist >= params.link_min_m) & (dist <= params.link_max_m)
+          & (side[a] >= 0) & (side[b] >= 0) & (side[a] != side[b])
+          & ~((logodds[a] >= sure) & (logodds[b] >= sure)) & ~((logodds[a] <= -sure) & (logodds[b] <= -sure)))
+    a, b = a[ok], b[ok]
+    cost = (dt0[ok] ** 2 + dt1[ok] ** 2) / params.link_time_tol_s**2 + (dist[ok] / params.link_max_m) ** 2
+    partner = np.full(k, -1, np.int64)
+    for _ in range(3):  # reciprocal best, each cluster linked once; a few rounds for the rest
+        free = (partner[a] < 0) & (partner[b] < 0)
+        a, b, cost = a[free], b[free], cost[free]
+        if not len(a):
+            break
+        node, other, c = np.r_[a, b], np.r_[b, a], np.r_[cost, cost]
+        order = np.lexsort((other, c, node))
+        node, other = node[order], other[order]
+        head = np.r_[True, node[1:] != node[:-1]]
+        best = np.full(k, -1, np.int64)
+        best[node[head]] = other[head]
+        mutual = (best[a] == b) & (best[b] == a)
+        if not mutual.any():
+            break
+        partner[a[mutual]] = b[mutual]
+        partner[b[mutual]] = a[mutual]
+    root = np.where(partner >= 0, np.minimum(np.arange(k), partner), np.arange(k))
+    labels, _ = _compact(root)
+    return labels
+
+
+def is_explosive(kind: np.ndarray) -> np.ndarray:
+    return (kind == EXPLOSION) | (kind == PROJECTILE)

@@ -1,0 +1,226 @@
+"""Observation records (DESIGN.md intake contract) as columns: the edge between records and the
+vectorised fusion core.  Records that do not fit are listed with their reason, never dropped
+silently."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from truce.domain.kinds import COMPASS_BEARING_DEG, ObservationKind, SourceKind
+
+KINDS: tuple[str, ...] = tuple(k.value for k in ObservationKind)
+KIND_CODE: dict[str, int] = {k: i for i, k in enumerate(KINDS)}
+EXPLOSION, PROJECTILE, BURST, SHOT, FLARE, WEAPON = range(6)
+#: details with a code (others, e.g. weapon types, keep their text in ``detail`` only)
+DETAILS: tuple[str, ...] = ("undetermined", "impact", "outgoing", "airburst", "small_arms",
+                            "heavy_machine_gun")
+DETAIL_CODE: dict[str, int] = {d: i for i, d in enumerate(DETAILS)}
+UNDETERMINED, IMPACT, OUTGOING, AIRBURST = range(4)
+SOURCE_KINDS: tuple[str, ...] = tuple(k.value for k in SourceKind)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A record that did not fit: its position in the input, its id if any, the field, why."""
+
+    index: int
+    id: str | None
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True, eq=False)
+class ObservationArrays:
+    """Columnar observations; every attribute is an array of the table's length.
+
+    Times are seconds since the Unix epoch (UTC); ``day`` is the local date's ordinal (the day the
+    observer wrote).  Missing values are NaN (floats), -1 (codes) or None (objects).
+    """
+
+    id: np.ndarray  # object
+    source_id: np.ndarray  # object
+    source_kind: np.ndarray  # object
+    kind: np.ndarray  # int8, KINDS
+    detail: np.ndarray  # object (as written)
+    detail_code: np.ndarray  # int8, DETAILS or -1
+    count: np.ndarray  # float, NaN when "an undetermined number"
+    t_start: np.ndarray  # float, epoch seconds
+    t_end: np.ndarray
+    day: np.ndarray  # int64 date ordinal, local
+    obs_lon: np.ndarray  # observer, NaN when absent
+    obs_lat: np.ndarray
+    bearing_deg: np.ndarray  # true north; NaN when no direction
+    bearing_sigma_deg: np.ndarray  # NaN: from the compass and params
+    compass: np.ndarray  # bool: the bearing came from a 16-point direction
+    dist_lo_km: np.ndarray  # NaN when unknown
+    dist_hi_km: np.ndarray
+    loc_lon: np.ndarray  # directly located events; NaN otherwise
+    loc_lat: np.ndarray
+    loc_sigma_m: np.ndarray
+    heard_only: np.ndarray  # bool
+    region: np.ndarray  # object, None when absent
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    @property
+    def key(self) -> np.ndarray:
+        """``source_id/id``: the idempotency key (DESIGN.md), unique in a table."""
+        return np.char.add(np.char.add(self.source_id.astype(str), "/"), self.id.astype(str)).astype(object)
+
+    def take(self, idx: np.ndarray) -> ObservationArrays:
+        return ObservationArrays(**{f.name: getattr(self, f.name)[idx] for f in dataclasses.fields(self)})
+
+    @classmethod
+    def concat(cls, tables: list[ObservationArrays]) -> ObservationArrays:
+        return cls(**{f.name: np.concatenate([getattr(t, f.name) for t in tables])
+                      for f in dataclasses.fields(cls)})
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]]
+                     ) -> tuple[ObservationArrays, list[Rejected]]:
+        """Parse observation records; returns the table and the rejected records with reasons.
+
+        A repeated ``(source.id, id)`` is rejected as a duplicate (the first one is kept).
+        """
+        cols: dict[str, list[Any]] = {f.name: [] for f in dataclasses.fields(cls)}
+        rejected: list[Rejected] = []
+        seen: set[tuple[str, str]] = set()
+        for i, rec in enumerate(records):
+            try:
+                row = _parse(rec)
+            except _Bad as exc:
+                rid = rec.get("id") if isinstance(rec, Mapping) else None
+                rejected.append(Rejected(i, rid if isinstance(rid, str) else None, exc.field, exc.reason))
+                continue
+            k = (row["source_id"], row["id"])
+            if k in seen:
+                rejected.append(Rejected(i, row["id"], "id", f"duplicate of an earlier record of source {k[0]}"))
+                continue
+            seen.add(k)
+            for name, v in row.items():
+                cols[name].append(v)
+        return cls._from_columns(cols), rejected
+
+    @classmethod
+    def _from_columns(cls, cols: dict[str, list[Any]]) -> ObservationArrays:
+        types = {"id": object, "source_id": object, "source_kind": object, "kind": np.int8,
+                 "detail": object, "detail_code": np.int8, "day": np.int64, "compass": bool,
+                 "heard_only": bool, "region": object}
+        return cls(**{name: np.array(v, dtype=types.get(name, float)) for name, v in cols.items()})
+
+
+class _Bad(Exception):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+def _time(v: Any, field: str) -> datetime:
+    if not isinstance(v, str):
+        raise _Bad(field, "must be an ISO 8601 string with a UTC offset")
+    try:
+        t = datetime.fromisoformat(v)
+    except ValueError:
+        raise _Bad(field, f"cannot read {v!r} as ISO 8601") from None
+    if t.tzinfo is None:
+        raise _Bad(field, f"{v!r} has no UTC offset")
+    return t
+
+
+def _point(v: Any, field: str) -> tuple[float, float]:
+    if not isinstance(v, Mapping):
+        raise _Bad(field, "must be {lat, lon}")
+    try:
+        lat, lon = float(v["lat"]), float(v["lon"])
+    except (KeyError, TypeError, ValueError):
+        raise _Bad(field, "must be {lat, lon} with numbers") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise _Bad(field, f"lat {lat} / lon {lon} out of range")
+    return lon, lat
+
+
+def _parse(rec: Mapping[str, Any]) -> dict[str, Any]:  # noqa: C901 - one branch per field
+    if not isinstance(rec, Mapping):
+        raise _Bad("", "a record must be a JSON object")
+    rid = rec.get("id")
+    if not isinstance(rid, str) or not rid:
+        raise _Bad("id", "required, a non-empty string")
+    src = rec.get("source")
+    if not isinstance(src, Mapping) or not isinstance(src.get("id"), str):
+        raise _Bad("source", "required, {kind, id}")
+    if src.get("kind") not in SOURCE_KINDS:
+        raise _Bad("source.kind", f"must be one of {', '.join(SOURCE_KINDS)}")
+    kind = rec.get("kind")
+    if kind not in KIND_CODE:
+        raise _Bad("kind", f"must be one of {', '.join(KINDS)}")
+    tv = rec.get("time")
+    if isinstance(tv, Mapping):
+        t0, t1 = _time(tv.get("start"), "time.start"), _time(tv.get("end"), "time.end")
+        if t1 < t0:
+            raise _Bad("time", "end is before start")
+    else:
+        t0 = t1 = _time(tv, "time")
+    count = rec.get("count")
+    if count is None:
+        c = np.nan
+    elif isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise _Bad("count", "must be an integer >= 1")
+    else:
+        c = float(count)
+    olon = olat = llon = llat = lsig = np.nan
+    if rec.get("observer") is not None:
+        olon, olat = _point(rec["observer"], "observer")
+    if rec.get("location") is not None:
+        llon, llat = _point(rec["location"], "location")
+        lsig = rec["location"].get("sigma_m", 1000.0)
+        if not isinstance(lsig, (int, float)) or not lsig > 0:
+            raise _Bad("location.sigma_m", "must be a positive number")
+    if olon != olon and llon != llon:
+        raise _Bad("observer", "required unless location is given")
+    bearing = bsig = np.nan
+    compass = False
+    if rec.get("direction") is not None:
+        if rec["direction"] not in COMPASS_BEARING_DEG:
+            raise _Bad("direction", "must be a 16-point compass direction (N, NNE, ... NNW)")
+        bearing, compass = COMPASS_BEARING_DEG[rec["direction"]], True
+    if rec.get("bearing_deg") is not None:
+        b = rec["bearing_deg"]
+        if not isinstance(b, (int, float)) or not 0 <= b <= 360:
+            raise _Bad("bearing_deg", "must be a number 0-360")
+        bearing, compass = float(b) % 360.0, False
+        s = rec.get("bearing_sigma_deg")
+        if s is not None:
+            if not isinstance(s, (int, float)) or not s > 0:
+                raise _Bad("bearing_sigma_deg", "must be a positive number")
+            bsig = float(s)
+    lo = hi = np.nan
+    d = rec.get("distance_km")
+    if d is not None:
+        if isinstance(d, (int, float)) and not isinstance(d, bool) and d > 0:
+            lo = hi = float(d)
+        elif (isinstance(d, (list, tuple)) and len(d) == 2
+              and all(isinstance(x, (int, float)) for x in d) and 0 < d[0] <= d[1]):
+            lo, hi = float(d[0]), float(d[1])
+        else:
+            raise _Bad("distance_km", "must be a positive number or [min, max] with 0 < min <= max")
+    detail = rec.get("detail")
+    region = rec.get("region")
+    return {
+        "id": rid, "source_id": src["id"], "source_kind": src["kind"], "kind": KIND_CODE[kind],
+        "detail": detail if isinstance(detail, str) else None,
+        "detail_code": DETAIL_CODE.get(detail, -1) if isinstance(detail, str) else -1,
+        "count": c, "t_start": t0.timestamp(), "t_end": t1.timestamp(),
+        "day": t0.date().toordinal(), "obs_lon": olon, "obs_lat": olat, "bearing_deg": bearing,
+        "bearing_sigma_deg": bsig, "compass": compass, "dist_lo_km": lo, "dist_hi_km": hi,
+        "loc_lon": llon, "loc_lat": llat, "loc_sigma_m": float(lsig),
+        "heard_only": bool(rec.get("heard_only", False)),
+        "region": region if isinstance(region, str) else None,
+    }

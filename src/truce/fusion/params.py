@@ -1,0 +1,59 @@
+"""The fusion parameters: one frozen dataclass, passed to every stage (never read from settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def _default_ranges() -> dict[str, tuple[float, float]]:
+    # km; where an observer gives no distance: what each kind can be heard or seen at
+    return {"explosion": (0.5, 15.0), "projectile": (0.5, 10.0), "burst": (0.2, 4.0),
+            "shot": (0.2, 4.0), "flare": (0.3, 8.0)}
+
+
+def _default_bearing_sigma() -> dict[str, float]:
+    # degrees, the observer's own error in pointing (the compass quantisation comes on top)
+    return {"camera": 5.0, "acoustic": 4.0}
+
+
+@dataclass(frozen=True, slots=True)
+class FusionParams:
+    """Every tunable of localization, gating, scoring, association and counting.
+
+    Distances in metres or km as suffixed, times in seconds.
+    """
+
+    #: a human observer's pointing error; sources in ``bearing_sigma_by_source`` override it
+    bearing_sigma_deg: float = 12.0
+    bearing_sigma_by_source: dict[str, float] = field(default_factory=_default_bearing_sigma)
+    #: relative (lognormal-like) error of a stated distance, "about 3 km" or "3-5 km"
+    distance_rel_sigma: float = 0.3
+    default_range_km: dict[str, tuple[float, float]] = field(default_factory=_default_ranges)
+    fallback_range_km: tuple[float, float] = (0.2, 5.0)
+    #: gating: time tolerance on window overlap, spatial radius of candidate search, time block
+    gate_time_tol_s: float = 600.0
+    gate_radius_m: float = 30_000.0
+    gate_block_s: float = 3600.0
+    #: same-end scoring: chi-square gate on the Mahalanobis distance (2 dof; 13.8 = 99.9%)
+    same_end_gate: float = 13.8
+    #: same-end scoring: windows may be this far apart (clock errors of the observers)
+    same_end_time_tol_s: float = 180.0
+    #: windows longer than this are vague ("overnight"): they never set an incident's times
+    vague_window_s: float = 7200.0
+    #: same source: two reports may be the parts of one split report if their windows are
+    #: disjoint, at most this far apart, and in the same direction
+    split_gap_s: float = 600.0
+    #: association rounds (mutual-best merging); stops earlier when nothing merges
+    max_rounds: int = 30
+    #: cross-end linking (outgoing <-> impact of one fire): start and end within this, the two
+    #: ends at most ``link_max_m`` apart and on different sides of the contact line
+    link_time_tol_s: float = 240.0
+    link_max_m: float = 25_000.0
+    link_min_m: float = 500.0
+    #: an end cluster whose detail votes say "origin" (or "impact") beyond this log-odds is sure
+    end_sure_logodds: float = 2.0
+    #: triangulation: re-linearisation passes
+    wls_iterations: int = 2
+    #: count estimator: "max", "median", "mean" over observers (each observer's reports summed)
+    count_estimator: str = "max"
+    count_scale: float = 1.0

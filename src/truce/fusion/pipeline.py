@@ -1,0 +1,291 @@
+"""``fuse``: observations -> incidents, composed from the stages (validate -> compute -> assemble).
+
+    localize -> gate -> score -> associate (end clusters) -> triangulate -> link ends -> count
+
+Every stage only ever relates observations that are candidates of each other, so the result of a
+connected component of the candidate graph depends on that component alone; the observations are
+sorted by their key first, so the input order does not matter.  That is what makes
+:func:`fuse_incremental` equal to the batch (see docs/fusion.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from truce.fusion.association import AssociationInput, Associator, mutual_best
+from truce.fusion.counting import incident_counts
+from truce.fusion.gating import block_kdtree_pairs, gate
+from truce.fusion.lifecycle import end_logodds, group_median, is_explosive, link_ends
+from truce.fusion.localize import Localized, localize
+from truce.fusion.observations import BURST, DETAILS, KINDS, SHOT, ObservationArrays
+from truce.fusion.params import FusionParams
+from truce.fusion.scoring import score_pairs
+from truce.fusion.triangulate import radius90, triangulate
+from truce.geo.frame import AgreementFrame
+
+END_LABELS: tuple[str, ...] = ("undetermined", "impact", "origin", "both")
+
+
+@dataclass(frozen=True, eq=False)
+class IncidentArrays:
+    """Columnar incidents, sorted by start time then id.  ``members[indptr[k]:indptr[k+1]]`` are
+    the indices (into :attr:`FusionResult.observations`) of incident ``k``'s observations."""
+
+    id: np.ndarray  # object: "inc-" + 16 hex of the sha1 of the sorted observation keys
+    t_start: np.ndarray
+    t_end: np.ndarray
+    day: np.ndarray  # local date ordinal of the first report
+    kind: np.ndarray  # object
+    detail: np.ndarray  # object (None when none)
+    count: np.ndarray  # int64
+    x: np.ndarray
+    y: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    uncertainty_m: np.ndarray  # radius of the 90% region
+    origin_lon: np.ndarray  # the other end, when both ends were linked; NaN otherwise
+    origin_lat: np.ndarray
+    end: np.ndarray  # object: which end the location is (END_LABELS)
+    n_observations: np.ndarray
+    n_observers: np.ndarray
+    n_bearings: np.ndarray  # independent bearings (distinct observers) behind the location
+    region: np.ndarray  # object
+    indptr: np.ndarray
+    members: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+
+@dataclass(frozen=True, eq=False)
+class FusionResult:
+    observations: ObservationArrays  # sorted by key
+    incident_of: np.ndarray  # (n,) index into incidents
+    cluster_of: np.ndarray  # (n,) end-cluster label
+    component: np.ndarray  # (n,) candidate-graph component label
+    incidents: IncidentArrays
+    params: FusionParams = field(default_factory=FusionParams)
+
+    def observation_ids(self, k: int) -> list[str]:
+        m = self.incidents.members[self.incidents.indptr[k]:self.incidents.indptr[k + 1]]
+        return self.observations.id[m].tolist()
+
+
+def canonical(obs: ObservationArrays) -> ObservationArrays:
+    """The observations sorted by key (``source_id/id``)."""
+    return obs.take(np.argsort(obs.key, kind="stable"))
+
+
+def fuse(obs: ObservationArrays, frame: AgreementFrame, params: FusionParams | None = None,
+         open_incidents: FusionResult | None = None, associator: Associator = mutual_best) -> FusionResult:
+    """Fuse observations into incidents.
+
+    With ``open_incidents`` (a previous result), the observations are new ones added to it: see
+    :func:`fuse_incremental`.
+    """
+    params = params or FusionParams()
+    if open_incidents is not None:
+        return fuse_incremental(obs, open_incidents, frame, params, associator)
+    return _fuse_sorted(canonical(obs), frame, params, associator)
+
+
+def _fuse_sorted(obs: ObservationArrays, frame: AgreementFrame, params: FusionParams,
+                 associator: Associator) -> FusionResult:
+    loc = localize(obs, frame.projection, params)
+    cand = gate(loc.x, loc.y, obs.t_start, obs.t_end, obs.kind, params, block_kdtree_pairs)
+    sc = score_pairs(cand.i, cand.j, obs, loc, params)
+    vague = (obs.t_end - obs.t_start) > params.vague_window_s
+    problem = AssociationInput(
+        n=len(obs), i=cand.i[sc.same_end], j=cand.j[sc.same_end], cl_i=cand.i[sc.cannot_link],
+        cl_j=cand.j[sc.cannot_link], x=loc.x, y=loc.y, cxx=loc.cxx, cxy=loc.cxy, cyy=loc.cyy,
+        t0=np.where(vague, -np.inf, obs.t_start), t1=np.where(vague, np.inf, obs.t_end), kind=obs.kind)
+    cluster = associator(problem, params)
+    k = int(cluster.max(initial=-1)) + 1
+    mx, my, cxx, cxy, cyy = triangulate(cluster, k, loc, params)
+    t0c = _fallback(group_median(cluster, np.where(vague, np.nan, obs.t_start), k),
+                    group_median(cluster, obs.t_start, k))
+    t1c = _fallback(group_median(cluster, np.where(vague, np.nan, obs.t_end), k),
+                    group_median(cluster, obs.t_end, k))
+    explosive = np.bincount(cluster, ~is_explosive(obs.kind), k) == 0
+    side = frame.party_index(mx, my) if k else np.zeros(0, np.int8)
+    logodds = end_logodds(cluster, k, obs.detail_code)
+    inc_of_cluster = link_ends(cluster[cand.i], cluster[cand.j], explosive, mx, my, t0c, t1c, side,
+                               logodds, params)
+    return _assemble(obs, loc, frame, params, cluster, inc_of_cluster, cand.component, mx, my,
+                     cxx, cxy, cyy, logodds, vague)
+
+
+def _fallback(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(a), a, b)
+
+
+def _mode(group: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
+    """Most frequent code per group (ties: the smallest code); -1 where a group has none."""
+    out = np.full(k, -1, np.int64)
+    if not len(group):
+        return out
+    pairs, cnt = np.unique(np.column_stack([group, code]), axis=0, return_counts=True)
+    order = np.lexsort((pairs[:, 1], -cnt, pairs[:, 0]))
+    g = pairs[order, 0]
+    head = np.r_[True, g[1:] != g[:-1]]
+    out[g[head]] = pairs[order, 1][head]
+    return out
+
+
+def _distinct(group: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
+    if not len(group):
+        return np.zeros(k, np.int64)
+    pairs = np.unique(np.column_stack([group, code]), axis=0)
+    return np.bincount(pairs[:, 0], minlength=k)
+
+
+def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, params: FusionParams,
+              cluster: np.ndarray, inc_of_cluster: np.ndarray, component: np.ndarray, mx: np.ndarray,
+              my: np.ndarray, cxx: np.ndarray, cxy: np.ndarray, cyy: np.ndarray,
+              logodds: np.ndarray, vague: np.ndarray) -> FusionResult:
+    n = len(obs)
+    k = len(mx)
+    K = int(inc_of_cluster.max(initial=-1)) + 1
+    incident = inc_of_cluster[cluster] if n else np.zeros(0, np.int64)
+    # the location is the impact-most end (smallest origin log-odds), the other end the origin
+    order = np.lexsort((np.arange(k), logodds, inc_of_cluster))
+    head = np.r_[True, inc_of_cluster[order][1:] != inc_of_cluster[order][:-1]] if k else np.zeros(0, bool)
+    primary = order[head]
+    n_ends = np.bincount(inc_of_cluster, minlength=K)
+    secondary = np.full(K, -1, np.int64)
+    sec = order[~head]
+    secondary[inc_of_cluster[sec]] = sec
+    px, py = mx[primary], my[primary]
+    lon, lat = frame.projection.to_lonlat(px, py)
+    sx = np.where(secondary >= 0, mx[np.maximum(secondary, 0)] if k else 0.0, np.nan)
+    sy = np.where(secondary >= 0, my[np.maximum(secondary, 0)] if k else 0.0, np.nan)
+    olon, olat = frame.projection.to_lonlat(sx, sy)
+    fire = np.bincount(incident, (obs.kind == BURST) | (obs.kind == SHOT), K) > 0
+    lo = logodds[primary]
+    sure = params.end_sure_logodds
+    end_code = np.where(n_ends >= 2, 3, np.where(fire | (lo >= sure), 2, np.where(lo <= -sure, 1, 0)))
+    # times: the reports' precise windows (vague ones only when there is nothing else)
+    t0 = np.full(K, np.inf)
+    np.minimum.at(t0, incident, np.where(vague, np.inf, obs.t_start))
+    t0_all = np.full(K, np.inf)
+    np.minimum.at(t0_all, incident, obs.t_start)
+    t1 = np.full(K, -np.inf)
+    np.maximum.at(t1, incident, np.where(vague, -np.inf, obs.t_end))
+    t1_all = np.full(K, -np.inf)
+    np.maximum.at(t1_all, incident, obs.t_end)
+    t0, t1 = np.where(np.isfinite(t0), t0, t0_all), np.where(np.isfinite(t1), t1, t1_all)
+    # members, in key order within each incident (the observations are sorted by key)
+    members = np.argsort(incident, kind="stable")
+    indptr = np.searchsorted(incident[members], np.arange(K + 1))
+    first = members[indptr[:-1]] if K else np.zeros(0, np.int64)
+    first_t = np.full(K, np.inf)
+    np.minimum.at(first_t, incident, obs.t_start)
+    day_row = np.lexsort((obs.t_start, incident))
+    dhead = np.r_[True, incident[day_row][1:] != incident[day_row][:-1]] if n else np.zeros(0, bool)
+    day = obs.day[day_row[dhead]]
+    src_codes, src = np.unique(obs.source_id.astype(str), return_inverse=True)
+    src = src.ravel()
+    count = incident_counts(incident, cluster, src, obs.count, K, params.count_estimator, params.count_scale)
+    in_primary = cluster == primary[incident] if n else np.zeros(0, bool)
+    nb = _distinct(incident[in_primary & loc.has_bearing], src[in_primary & loc.has_bearing], K)
+    kind = np.asarray(KINDS, dtype=object)[_mode(incident, obs.kind.astype(np.int64), K)]
+    # detail: the commonest stated detail of the location's end, "undetermined" only if nothing else
+    det_text = np.array([d if d is not None else "" for d in obs.detail.tolist()], dtype=object)
+    det_codes, det = np.unique(det_text.astype(str), return_inverse=True)
+    det = det.ravel()
+    informative = in_primary & (det_text != "") & (det_text != DETAILS[0])
+    dm = _mode(incident[informative], det[informative], K)
+    dm_any = _mode(incident[in_primary & (det_text != "")], det[in_primary & (det_text != "")], K)
+    dm = np.where(dm >= 0, dm, dm_any)
+    detail = np.where(dm >= 0, np.asarray(det_codes, dtype=object)[np.maximum(dm, 0)] if len(det_codes) else None, None)
+    reg_text = np.array([r if r is not None else "" for r in obs.region.tolist()], dtype=object)
+    reg_codes, reg = np.unique(reg_text.astype(str), return_inverse=True)
+    rm = _mode(incident[reg_text != ""], reg.ravel()[reg_text != ""], K)
+    region = np.where(rm >= 0, np.asarray(reg_codes, dtype=object)[np.maximum(rm, 0)] if len(reg_codes) else None, None)
+    keys = obs.key
+    ids = np.array(["inc-" + hashlib.sha1("\n".join(keys[members[a:b]]).encode()).hexdigest()[:16]
+                    for a, b in zip(indptr[:-1].tolist(), indptr[1:].tolist())], dtype=object)
+    inc = IncidentArrays(
+        id=ids, t_start=t0, t_end=t1, day=day, kind=kind, detail=detail, count=count.astype(np.int64),
+        x=px, y=py, lon=lon, lat=lat, uncertainty_m=radius90(cxx[primary], cxy[primary], cyy[primary]),
+        origin_lon=olon, origin_lat=olat, end=np.asarray(END_LABELS, dtype=object)[end_code],
+        n_observations=np.diff(indptr), n_observers=_distinct(incident, src, K), n_bearings=nb,
+        region=region, indptr=indptr, members=members)
+    _ = (first, first_t, src_codes)
+    # canonical incident order: start time, then id
+    perm = np.lexsort((ids, t0))
+    return FusionResult(observations=obs, incident_of=np.argsort(perm)[incident], cluster_of=cluster,
+                        component=component, incidents=_reorder(inc, perm), params=params)
+
+
+def _reorder(inc: IncidentArrays, perm: np.ndarray) -> IncidentArrays:
+    sizes = np.diff(inc.indptr)[perm]
+    indptr = np.r_[0, np.cumsum(sizes)]
+    within = np.arange(indptr[-1]) - np.repeat(indptr[:-1], sizes)
+    members = inc.members[np.repeat(inc.indptr[:-1][perm], sizes) + within]
+    cols = {f.name: getattr(inc, f.name)[perm] for f in dataclasses.fields(inc)
+            if f.name not in ("indptr", "members")}
+    return IncidentArrays(**cols, indptr=indptr, members=members)
+
+
+def concat_incidents(parts: list[tuple[IncidentArrays, np.ndarray]]) -> IncidentArrays:
+    """Concatenate incident tables whose members are re-indexed by the given maps."""
+    cols = {f.name: np.concatenate([getattr(p, f.name) for p, _ in parts])
+            for f in dataclasses.fields(IncidentArrays) if f.name not in ("indptr", "members")}
+    members = np.concatenate([m[p.members] for p, m in parts])
+    sizes = np.concatenate([np.diff(p.indptr) for p, _ in parts])
+    return IncidentArrays(**cols, indptr=np.r_[0, np.cumsum(sizes)], members=members)
+
+
+def fuse_incremental(new: ObservationArrays, previous: FusionResult, frame: AgreementFrame,
+                     params: FusionParams | None = None, associator: Associator = mutual_best
+                     ) -> FusionResult:
+    """Add new observations to a previous result; equal to the batch over all observations.
+
+    Only the candidate-graph components that the new observations touch are fused again: the new
+    observations are gated against the previous ones whose windows reach them, the previous
+    components they connect to are reopened, and those observations plus the new ones are fused
+    as a batch.  Every other incident is kept as it was.  Observations already in ``previous``
+    (same key) are ignored: ingest is idempotent.
+    """
+    params = params or previous.params
+    old = previous.observations
+    new = new.take(np.flatnonzero(~np.isin(new.key, old.key)))
+    if not len(new):
+        return previous
+    t_min = new.t_start.min() - params.gate_time_tol_s
+    near = np.flatnonzero(old.t_end >= t_min)
+    sub = ObservationArrays.concat([old.take(near), new])
+    loc = localize(sub, frame.projection, params)
+    i, j = block_kdtree_pairs(loc.x, loc.y, sub.t_start, sub.t_end, sub.kind, params)
+    m = len(near)
+    touched = np.r_[i[(j >= m) & (i < m)], j[(i >= m) & (j < m)]]
+    reopened = np.isin(previous.component, np.unique(previous.component[near[touched]]))
+    refused = _fuse_sorted(canonical(ObservationArrays.concat([old.take(np.flatnonzero(reopened)), new])),
+                           frame, params, associator)
+    kept_inc = np.flatnonzero(np.bincount(previous.incident_of[reopened], minlength=len(previous.incidents)) == 0)
+    # the combined table, in key order, and maps from each part's rows to it
+    allobs = ObservationArrays.concat([old.take(np.flatnonzero(~reopened)), refused.observations])
+    order = np.argsort(allobs.key, kind="stable")
+    rank = np.argsort(order)
+    keep_rows = np.flatnonzero(~reopened)
+    old_map = np.full(len(old), -1, np.int64)
+    old_map[keep_rows] = rank[:len(keep_rows)]
+    new_map = rank[len(keep_rows):]
+    prev_inc = previous.incidents
+    kept = _reorder(prev_inc, kept_inc)
+    inc = concat_incidents([(kept, old_map), (refused.incidents, new_map)])
+    perm = np.lexsort((inc.id, inc.t_start))
+    inc = _reorder(inc, perm)
+    incident_of = np.empty(len(allobs), np.int64)
+    incident_of[inc.members] = np.repeat(np.arange(len(inc)), np.diff(inc.indptr))
+    comp_off = int(previous.component.max(initial=-1)) + 1
+    component = np.r_[previous.component[keep_rows], refused.component + comp_off][order]
+    cluster_off = int(previous.cluster_of.max(initial=-1)) + 1
+    cluster = np.r_[previous.cluster_of[keep_rows], refused.cluster_of + cluster_off][order]
+    return FusionResult(observations=allobs.take(order), incident_of=incident_of, cluster_of=cluster,
+                        component=component, incidents=inc, params=params)

@@ -1,0 +1,46 @@
+"""Scoring: for each candidate pair, how consistent the two observations are as one end of one
+episode (vectorised over pairs), and which pairs must never share an incident."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from truce.fusion.localize import Localized
+from truce.fusion.observations import ObservationArrays
+from truce.fusion.params import FusionParams
+
+
+def mahalanobis2(dx: np.ndarray, dy: np.ndarray, sxx: np.ndarray, sxy: np.ndarray,
+                 syy: np.ndarray) -> np.ndarray:
+    """``d^T S^-1 d`` for 2-vectors ``d`` and 2x2 symmetric ``S`` given by components."""
+    det = sxx * syy - sxy * sxy
+    return (syy * dx * dx - 2.0 * sxy * dx * dy + sxx * dy * dy) / np.maximum(det, 1e-9)
+
+
+@dataclass(frozen=True, eq=False)
+class PairScores:
+    """Per candidate pair: Mahalanobis distance of the point estimates, whether it may be one end
+    of one episode (``same_end``), and whether the pair must never be merged (``cannot_link``:
+    one source reporting two things at once)."""
+
+    d2: np.ndarray
+    same_end: np.ndarray
+    cannot_link: np.ndarray
+
+
+def score_pairs(i: np.ndarray, j: np.ndarray, obs: ObservationArrays, loc: Localized,
+                params: FusionParams) -> PairScores:
+    d2 = mahalanobis2(loc.x[i] - loc.x[j], loc.y[i] - loc.y[j], loc.cxx[i] + loc.cxx[j],
+                      loc.cxy[i] + loc.cxy[j], loc.cyy[i] + loc.cyy[j])
+    t0, t1 = obs.t_start, obs.t_end
+    gap = np.maximum(t0[i], t0[j]) - np.minimum(t1[i], t1[j])  # > 0: disjoint windows
+    same_src = obs.source_id[i] == obs.source_id[j]
+    # one report split in two: disjoint, adjacent windows, same kind, same direction
+    db = np.abs(np.angle(np.exp(1j * (np.nan_to_num(loc.bearing_rad[i]) - np.nan_to_num(loc.bearing_rad[j])))))
+    split = (same_src & (gap > 0) & (gap <= params.split_gap_s) & (obs.kind[i] == obs.kind[j])
+             & (db < 1e-6))
+    cannot = same_src & ~split
+    same_end = (d2 <= params.same_end_gate) & (gap <= params.same_end_time_tol_s) & ~cannot
+    return PairScores(d2=d2, same_end=same_end, cannot_link=cannot)

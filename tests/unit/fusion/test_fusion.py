@@ -1,0 +1,160 @@
+"""Localization, triangulation, gating/association on hand-built cases, order independence,
+batch == incremental, and a small simulated day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from truce.fusion import FusionParams, ObservationArrays, fuse, fuse_incremental
+from truce.fusion.localize import localize
+from truce.fusion.triangulate import triangulate
+from truce.geo.crs import MetricProjection
+
+PROJ = MetricProjection.for_bounds((36.5, 47.5, 37.5, 48.5))
+
+
+class _Frame:  # the parts of AgreementFrame fusion uses, on a line along lon 37.0
+    projection = PROJ
+
+    def party_index(self, x, y):
+        cx, _ = PROJ.to_xy(np.array([37.0]), np.array([48.0]))
+        return np.where(np.asarray(x) < cx[0], 0, 1).astype(np.int8)
+
+
+FRAME = _Frame()
+
+
+def rec(i, src, t0, t1, lon, lat, direction=None, dist=None, kind="explosion", detail="undetermined",
+        count=3, bearing=None):
+    r = {"id": f"{src}-{i}", "source": {"kind": "post", "id": src}, "kind": kind, "detail": detail,
+         "time": {"start": f"2024-12-08T{t0}:00+02:00", "end": f"2024-12-08T{t1}:00+02:00"},
+         "observer": {"lat": lat, "lon": lon}, "count": count}
+    if direction:
+        r["direction"] = direction
+    if bearing is not None:
+        r["bearing_deg"], r["bearing_sigma_deg"] = bearing, 3.0
+    if dist is not None:
+        r["distance_km"] = dist
+    return r
+
+
+def arrays(records):
+    obs, rejected = ObservationArrays.from_records(records)
+    assert rejected == []
+    return obs
+
+
+def test_localize_known_geometry():
+    obs = arrays([rec(1, "a", "10:00", "10:05", 37.0, 48.0, "E", [3, 5])])
+    loc = localize(obs, PROJ, FusionParams())
+    assert loc.x[0] - loc.ox[0] == pytest.approx(4000, abs=150)  # grid convergence is small here
+    assert loc.y[0] - loc.oy[0] == pytest.approx(0, abs=150)
+    # radial (east-west) variance from the range, tangential (north-south) from the bearing
+    sr2 = (0.3 * 4000) ** 2 + 2000**2 / 12
+    st2 = (4000 * np.radians(np.hypot(12.0, 22.5 / np.sqrt(12)))) ** 2
+    assert loc.cxx[0] == pytest.approx(sr2, rel=0.02)
+    assert loc.cyy[0] == pytest.approx(st2, rel=0.02)
+
+
+def test_located_observation_keeps_point_and_sigma():
+    r = {"id": "u1", "source": {"kind": "uav", "id": "uav-1"}, "kind": "weapon", "time": "2024-12-08T10:00:00+02:00",
+         "location": {"lat": 48.0, "lon": 37.0, "sigma_m": 250}}
+    loc = localize(arrays([r]), PROJ, FusionParams())
+    x, y = PROJ.to_xy(np.array([37.0]), np.array([48.0]))
+    assert (loc.x[0], loc.y[0], loc.cxx[0], loc.cyy[0]) == pytest.approx((x[0], y[0], 62500.0, 62500.0))
+
+
+def test_rejects_with_reason_and_keeps_the_rest():
+    good = rec(1, "a", "10:00", "10:05", 37.0, 48.0, "E")
+    bad = dict(good, id="x", direction="EAST")
+    obs, rejected = ObservationArrays.from_records([good, bad, good])
+    assert len(obs) == 1
+    assert [(r.index, r.field) for r in rejected] == [(1, "direction"), (2, "id")]
+
+
+def _point(dx_km, dy_km):
+    x0, y0 = PROJ.to_xy(np.array([37.0]), np.array([48.0]))
+    lon, lat = PROJ.to_lonlat(x0 + dx_km * 1000, y0 + dy_km * 1000)
+    return float(lon[0]), float(lat[0])
+
+
+def test_triangulation_of_two_perpendicular_bearings():
+    # target at (0, 0); observer A 5 km west looking east, B 5 km south looking north
+    a, b = _point(-5, 0), _point(0, -5)
+    obs = arrays([rec(1, "a", "10:00", "10:05", *a, bearing=90.0, dist=[2, 12]),
+                  rec(1, "b", "10:00", "10:05", *b, bearing=0.0, dist=[2, 12])])
+    loc = localize(obs, PROJ, FusionParams())
+    mx, my, cxx, _, cyy = triangulate(np.array([0, 0]), 1, loc, FusionParams())
+    tx, ty = PROJ.to_xy(np.array([37.0]), np.array([48.0]))
+    assert np.hypot(mx[0] - tx[0], my[0] - ty[0]) < 250  # grid convergence only
+    assert np.sqrt(cxx[0]) < 400 and np.sqrt(cyy[0]) < 400  # both axes pinned by a bearing
+
+
+def scene():
+    a, b = _point(-4, 0), _point(0, -4)
+    far = _point(40, 40)
+    return [
+        rec(1, "a", "10:00", "10:10", *a, "E", [3, 5]),  # one episode, two observers
+        rec(1, "b", "10:01", "10:10", *b, "N", [3, 5]),
+        rec(2, "a", "10:02", "10:09", *a, "W", [3, 5]),  # same observer, another episode at once
+        rec(1, "c", "10:00", "10:10", *far, "E", [1, 2]),  # far away
+    ]
+
+
+def test_hand_built_scene():
+    res = fuse(arrays(scene()), FRAME)
+    groups = sorted(sorted(res.observation_ids(k)) for k in range(len(res.incidents)))
+    assert groups == [["a-1", "b-1"], ["a-2"], ["c-1"]]
+    assert sorted(res.incidents.n_bearings.tolist()) == [1, 1, 2]
+
+
+def test_every_observation_in_exactly_one_incident():
+    res = fuse(arrays(scene()), FRAME)
+    members = np.sort(res.incidents.members)
+    assert members.tolist() == list(range(len(res.observations)))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.permutations(list(range(4))))
+def test_order_independent(perm):
+    recs = scene()
+    base = fuse(arrays(recs), FRAME).incidents.id.tolist()
+    assert fuse(arrays([recs[i] for i in perm]), FRAME).incidents.id.tolist() == base
+
+
+@pytest.fixture(scope="module")
+def sim_day():
+    from truce.evaluate.run import sim_case
+
+    return sim_case("ukraine-2024-12-07", "typical", 5, scale=0.5)
+
+
+def _same(a, b):
+    assert a.incidents.id.tolist() == b.incidents.id.tolist()
+    for col in ("count", "lon", "lat", "uncertainty_m", "t_start", "t_end"):
+        np.testing.assert_array_equal(getattr(a.incidents, col), getattr(b.incidents, col))
+
+
+def test_batch_equals_incremental_and_rerun(sim_day):
+    obs = sim_day.obs
+    batch = fuse(obs, sim_day.frame)
+    _same(batch, fuse(obs, sim_day.frame))
+    order = np.argsort(obs.t_start, kind="stable")
+    chunks = np.array_split(order, 4)
+    res = fuse(obs.take(chunks[0]), sim_day.frame)
+    for c in chunks[1:]:
+        res = fuse_incremental(obs.take(c), res, sim_day.frame)
+    _same(batch, res)
+
+
+def test_simulated_day_beats_the_naive_tally(sim_day):
+    from truce.evaluate.run import run_fusion
+
+    _, q, _ = run_fusion(sim_day)
+    assert q.f1 >= 0.7  # docs/fusion.md gives the measured figures; the target is 0.9
+    assert abs(q.fused_count - q.true_count_observed) < abs(q.naive_count - q.true_count_observed)
