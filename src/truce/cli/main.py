@@ -34,12 +34,13 @@ def _root(
 
 
 def _register() -> None:
-    from truce.cli import agreement, classify, demo, gazetteer, simulate
+    from truce.cli import agreement, classify, demo, gazetteer, parse, simulate
 
     app.add_typer(agreement.app, name="agreement")
     app.add_typer(gazetteer.app, name="gazetteer")
     app.command("classify")(classify.classify_cmd)
     app.command("simulate")(simulate.simulate_cmd)
+    app.command("parse")(parse.parse_cmd)
     app.command("demo")(demo.demo_cmd)
 
 

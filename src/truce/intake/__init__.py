@@ -1,0 +1,1 @@
+"""Intake: turning what sources send (narrative text, JSONL, sensors) into observation records."""

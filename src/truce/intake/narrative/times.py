@@ -1,0 +1,140 @@
+"""When: find the time phrase of a sentence and resolve it against the report date and offset.
+
+Rules (all times local, written ISO 8601 with the report's UTC offset):
+
+- ``at 21:43`` -> one instant, written as a string (as the simulator does);
+- ``between 21:43 and 21:54`` / ``from 21:43 to 21:54`` / ``21:43–21:54`` -> ``{start, end}``;
+  an end earlier than the start is on the next day (``between 23:50 and 00:10``);
+- named windows from :data:`~truce.intake.narrative.lexicon.TIME_WORDS` (``overnight``:
+  00:00–06:00 of the report day, ``in the evening``: 18:00–24:00), each a table row;
+- ``between the evenings of 8 and 9 December`` -> 8 December 19:30 to 9 December 19:30 (the OSCE
+  reporting period, :data:`~truce.intake.narrative.lexicon.EVENING_CUTOFF_H`);
+- ``On 7 December, ...`` moves the day the times refer to;
+- no time phrase: the whole report day, 00:00 to 24:00 (``stated: False``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from truce.errors import ValidationError
+from truce.intake.narrative import lexicon as lx
+
+_MONTH = "|".join(lx.MONTHS)
+_HM = r"([01]?\d|2[0-4])[:h]([0-5]\d)"
+_RANGE = re.compile(
+    rf"\b(?:between|from)\s+(?:about\s+|approximately\s+)?{_HM}\s*(?:hrs\s+)?(?:and|to|until|till)\s+"
+    rf"(?:about\s+|approximately\s+)?{_HM}|(?<![\d:]){_HM}\s*[–—-]\s*{_HM}(?![\d:])", re.I)
+_AT = re.compile(rf"\b(?:at|around|at about|at around|at approximately|about)\s+{_HM}(?![\d:])", re.I)
+_EVENINGS = re.compile(
+    rf"\bbetween\s+the\s+evenings\s+of\s+(\d{{1,2}})(?:\s+({_MONTH}))?\s+and\s+(\d{{1,2}})\s+({_MONTH})"
+    rf"(?:\s+(\d{{4}}))?", re.I)
+_ON_DATE = re.compile(rf"\bon\s+(\d{{1,2}})\s+({_MONTH})(?:\s+(\d{{4}}))?", re.I)
+_DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})\b", re.I)
+_TZ = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A resolved time: ``start``/``end`` aware datetimes; ``instant`` when stated as one time."""
+
+    start: datetime
+    end: datetime
+    instant: bool = False
+    stated: bool = True
+
+    def shifted(self, by: timedelta) -> When:
+        """The same window moved by ``by``."""
+        return When(self.start + by, self.end + by, self.instant, self.stated)
+
+    def record(self) -> str | dict[str, str]:
+        """The observation contract's ``time``: a string for an instant, else ``{start, end}``."""
+        if self.instant:
+            return self.start.isoformat()
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+def parse_tz(text: str) -> timezone:
+    """``+02:00``, ``+0200``, ``UTC+3``, ``-05:30`` -> a fixed-offset timezone.
+
+    >>> parse_tz("+02:00")
+    datetime.timezone(datetime.timedelta(seconds=7200))
+    """
+    m = _TZ.match(text.strip())
+    if not m:
+        raise ValidationError(f"time zone must be an offset such as +02:00, got {text!r}",
+                              field="tz")
+    sign = 1 if m.group(1) == "+" else -1
+    h, mi = int(m.group(2)), int(m.group(3) or 0)
+    if h > 14 or mi > 59:
+        raise ValidationError(f"time zone offset {text!r} is out of range", field="tz")
+    return timezone(sign * timedelta(hours=h, minutes=mi))
+
+
+def date_in(text: str) -> date | None:
+    """The first "8 December 2024" in a text (a report heading), or None."""
+    m = _DATE.search(text)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(3)), lx.MONTHS[m.group(2).lower()], int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def _at(day: date, h: int, m: int, tz: timezone) -> datetime:
+    return datetime.combine(day, time(0, 0), tz) + timedelta(hours=h, minutes=m)
+
+
+def _day(d: int, month: str, year: int | None, report_date: date) -> date | None:
+    try:
+        return date(year or report_date.year, lx.MONTHS[month.lower()], d)
+    except ValueError:
+        return None
+
+
+def resolve(sentence: str, report_date: date, tz: timezone,
+            time_words: dict[str, tuple[float, int, float, int]] | None = None) -> When:
+    """The time of a sentence (see the module docstring for the rules)."""
+    words = lx.TIME_WORDS if time_words is None else time_words
+    m = _EVENINGS.search(sentence)
+    if m:
+        d1 = _day(int(m.group(1)), m.group(2) or m.group(4), int(m.group(5)) if m.group(5) else None,
+                  report_date)
+        d2 = _day(int(m.group(3)), m.group(4), int(m.group(5)) if m.group(5) else None, report_date)
+        if d1 and d2:
+            cut = timedelta(hours=lx.EVENING_CUTOFF_H)
+            return When(_at(d1, 0, 0, tz) + cut, _at(d2, 0, 0, tz) + cut)
+    day = report_date
+    od = _ON_DATE.search(sentence)
+    if od:
+        day = _day(int(od.group(1)), od.group(2), int(od.group(3)) if od.group(3) else None,
+                   report_date) or report_date
+    m = _RANGE.search(sentence)
+    if m:
+        g = [x for x in m.groups() if x is not None]
+        a = _at(day, int(g[0]), int(g[1]), tz)
+        b = _at(day, int(g[2]), int(g[3]), tz)
+        if b < a:
+            b += timedelta(days=1)
+        return When(a, b)
+    m = _AT.search(sentence)
+    if m:
+        a = _at(day, int(m.group(1)), int(m.group(2)), tz)
+        return When(a, a, instant=True)
+    low = sentence.lower()
+    for phrase, (h0, d0, h1, d1_) in words.items():
+        if phrase in low:
+            base = _at(day, 0, 0, tz)
+            return When(base + timedelta(days=d0, hours=h0), base + timedelta(days=d1_, hours=h1))
+    base = _at(day, 0, 0, tz)
+    return When(base, base + timedelta(days=1), stated=False)
+
+
+def has_time(sentence: str) -> bool:
+    """Whether the sentence states a time of its own (else a carried-over time may apply)."""
+    low = sentence.lower()
+    return bool(_RANGE.search(sentence) or _AT.search(sentence) or _EVENINGS.search(sentence)
+                or any(p in low for p in lx.TIME_WORDS))

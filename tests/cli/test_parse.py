@@ -1,0 +1,50 @@
+"""``truce parse``: JSONL on stdout, summary on stderr, exit codes (registered by the lead in
+truce.cli.main)."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from truce.cli.main import app
+
+REPORT = ("Daily report — Patrol team 3, Donetsk region, 8 December 2024\n\n"
+          "Positioned in Avdiivka, the team heard 12 undetermined explosions 3–5 km north-east "
+          "between 21:43 and 21:54. It also heard a bird.\n")
+
+
+def _runner():
+    try:
+        return CliRunner(mix_stderr=False)
+    except TypeError:  # newer click: stderr is always separate
+        return CliRunner()
+
+
+def test_parse_prints_jsonl_and_summary(tmp_path):
+    f = tmp_path / "patrol-003.txt"
+    f.write_text(REPORT, encoding="utf-8")
+    unp = tmp_path / "unparsed.jsonl"
+    res = _runner().invoke(app, ["parse", str(f), "--tz", "+02:00", "--unparsed", str(unp)])
+    assert res.exit_code == 0, res.output
+    recs = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [(r["id"], r["kind"], r["count"], r["direction"], r["distance_km"], r["time"])
+            for r in recs] == [("patrol-003-s1-1", "explosion", 12, "NE", [3.0, 5.0],
+                                {"start": "2024-12-08T21:43:00+02:00",
+                                 "end": "2024-12-08T21:54:00+02:00"})]
+    assert "Donetsk: 12 ceasefire violations, 12 explosions" in res.stderr
+    assert "unparsed (no_event): 1" in res.stderr
+    assert [json.loads(x)["reason"] for x in unp.read_text().splitlines()] == ["no_event"]
+
+
+def test_parse_exit_2_without_date_or_file(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("It heard an explosion.\n", encoding="utf-8")
+    assert _runner().invoke(app, ["parse", str(f)]).exit_code == 2
+    assert _runner().invoke(app, ["parse", str(tmp_path / "missing.txt")]).exit_code == 2
+    assert _runner().invoke(app, ["parse", str(f), "--date", "2024-12-08"]).exit_code == 0
+
+
+def test_help_has_example():
+    res = _runner().invoke(app, ["parse", "--help"])
+    assert "Example:" in res.stdout
