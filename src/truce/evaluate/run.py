@@ -28,6 +28,7 @@ class SimCase:
     observed: set[str]
     frame: AgreementFrame
     region_of: object = None  # (x, y) -> region names, the truth's rule (nearest settlement)
+    links: dict | None = None  # observation key -> (episode id or None, end); evaluation only
 
 
 def sim_case(agreement: str, intensity: str, seed: int, days: int = 1, scale: float = 1.0,
@@ -45,13 +46,15 @@ def sim_case(agreement: str, intensity: str, seed: int, days: int = 1, scale: fl
     obs, rejected = ObservationArrays.from_records(observation_records(res))
     assert not rejected, rejected[:3]
     truth = TruthArrays.from_records(truth_records(res), frame.projection)
-    observed = {r["episode_id"] for r in link_records(res) if r["episode_id"]}
+    lrec = list(link_records(res))
+    observed = {r["episode_id"] for r in lrec if r["episode_id"]}
+    links = {f"{r['source_id']}/{r['observation_id']}": (r["episode_id"], r["end"]) for r in lrec}
     places = res.places
 
     def region_of(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.asarray(places.regions, dtype=object)[places.region[places.nearest(x, y)]]
 
-    return SimCase(obs, truth, observed, frame, region_of)
+    return SimCase(obs, truth, observed, frame, region_of, links)
 
 
 def run_fusion(case: SimCase, params: FusionParams | None = None) -> tuple[FusionResult, Quality, float]:

@@ -14,6 +14,19 @@ from __future__ import annotations
 import numpy as np
 
 
+def _group(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Dense label of each distinct ``(a, b)`` pair of non-negative integers (in key order)."""
+    if not len(a):
+        return np.zeros(0, np.int64)
+    key = a.astype(np.int64) * (int(b.max()) + 1) + b.astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    lab = np.cumsum(np.r_[True, ks[1:] != ks[:-1]]) - 1
+    out = np.empty(len(key), np.int64)
+    out[order] = lab
+    return out
+
+
 def incident_counts(incident: np.ndarray, cluster: np.ndarray, source: np.ndarray,
                     count: np.ndarray, k: int, estimator: str = "max", scale: float = 1.0
                     ) -> np.ndarray:
@@ -24,16 +37,14 @@ def incident_counts(incident: np.ndarray, cluster: np.ndarray, source: np.ndarra
     """
     c = np.nan_to_num(count, nan=0.0)
     # per (cluster, source): sum over that source's reports
-    _, inv = np.unique(np.column_stack([cluster, source]), axis=0, return_inverse=True)
-    inv = inv.ravel()
+    inv = _group(cluster, source)
     per_cs = np.bincount(inv, c)
     cs_inc = np.zeros(len(per_cs), np.int64)
     cs_inc[inv] = incident
     cs_src = np.zeros(len(per_cs), np.int64)
     cs_src[inv] = source
     # per (incident, source): the larger of its ends
-    _, inv2 = np.unique(np.column_stack([cs_inc, cs_src]), axis=0, return_inverse=True)
-    inv2 = inv2.ravel()
+    inv2 = _group(cs_inc, cs_src)
     per_is = np.zeros(inv2.max(initial=-1) + 1)
     np.maximum.at(per_is, inv2, per_cs)
     is_inc = np.zeros(len(per_is), np.int64)

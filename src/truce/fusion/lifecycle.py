@@ -43,15 +43,19 @@ def end_logodds(labels: np.ndarray, k: int, detail_code: np.ndarray) -> np.ndarr
 
 def link_ends(cand_a: np.ndarray, cand_b: np.ndarray, explosive: np.ndarray, mx: np.ndarray,
               my: np.ndarray, t0: np.ndarray, t1: np.ndarray, side: np.ndarray, logodds: np.ndarray,
-              params: FusionParams) -> np.ndarray:
+              params: FusionParams, cluster_source: tuple[np.ndarray, np.ndarray] | None = None
+              ) -> np.ndarray:
     """Incident label of each end cluster (``k`` clusters); candidate cluster pairs come from the
     gating pairs.  Returns labels numbered in the order of each incident's first cluster."""
     k = len(mx)
     lo, hi = np.minimum(cand_a, cand_b), np.maximum(cand_a, cand_b)
-    key = np.unique(lo[lo != hi] * k + hi[lo != hi])
+    keep = (lo != hi) & explosive[lo] & explosive[hi]
+    key = np.sort(lo[keep] * k + hi[keep], kind="stable")
+    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
     a, b = key // k, key % k
     dist = np.hypot(mx[a] - mx[b], my[a] - my[b])
     dt0, dt1 = np.abs(t0[a] - t0[b]), np.abs(t1[a] - t1[b])
+    a0, b0, dt0_0, dt1_0, dist0 = a, b, dt0, dt1, dist
     sure = params.end_sure_logodds
     ok = (explosive[a] & explosive[b] & (dt0 <= params.link_time_tol_s) & (dt1 <= params.link_time_tol_s)
           & (dist >= params.link_min_m) & (dist <= params.link_max_m)
@@ -77,8 +81,67 @@ def link_ends(cand_a: np.ndarray, cand_b: np.ndarray, explosive: np.ndarray, mx:
         partner[a[mutual]] = b[mutual]
         partner[b[mutual]] = a[mutual]
     root = np.where(partner >= 0, np.minimum(np.arange(k), partner), np.arange(k))
+    if params.rejoin_time_s > 0:
+        root = _rejoin(root, a0, b0, dt0_0, dt1_0, dist0, explosive, params, cluster_source)
     labels, _ = _compact(root)
     return labels
+
+
+def _rejoin(root: np.ndarray, a: np.ndarray, b: np.ndarray, dt0: np.ndarray, dt1: np.ndarray,
+            dist: np.ndarray, explosive: np.ndarray, params: FusionParams,
+            cluster_source: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Second pass: pieces of one explosive fire left apart (an end split in two, or a third
+    cluster) join when two of their clusters start and end within ``rejoin_time_s`` and lie within
+    ``rejoin_max_m``, and no observer has a report with the same stated detail in both pieces (an
+    observer's two alike reports at once are two things; "impact" and "outgoing" are the two ends); reciprocal best over the incidents, a few rounds."""
+    ok = (explosive[a] & explosive[b] & (dt0 <= params.rejoin_time_s) & (dt1 <= params.rejoin_time_s)
+          & (dist <= params.rejoin_max_m))
+    a, b = a[ok], b[ok]
+    cost = (np.maximum(dt0[ok], dt1[ok]) / params.rejoin_time_s) ** 2 + (dist[ok] / params.rejoin_max_m) ** 2
+    k = len(root)
+    for _ in range(3):
+        ra, rb = root[a], root[b]
+        keep = ra != rb
+        a, b, cost, ra, rb = a[keep], b[keep], cost[keep], ra[keep], rb[keep]
+        if not len(a):
+            break
+        lo, hi = np.minimum(ra, rb), np.maximum(ra, rb)
+        if cluster_source is not None and len(lo):
+            free = ~_share_source(root, lo, hi, *cluster_source)
+            a, b, cost, lo, hi = a[free], b[free], cost[free], lo[free], hi[free]
+            if not len(lo):
+                break
+        node, other, c = np.r_[lo, hi], np.r_[hi, lo], np.r_[cost, cost]
+        mind = np.full(k, np.inf)
+        np.minimum.at(mind, node, c)
+        tie = c == mind[node]
+        best = np.full(k, k, np.int64)
+        np.minimum.at(best, node[tie], other[tie])
+        mutual = (best[lo] == hi) & (best[hi] == lo)
+        if not mutual.any():
+            break
+        m = np.arange(k)
+        m[hi[mutual]] = lo[mutual]
+        root = m[root]
+    return root
+
+
+def _share_source(root: np.ndarray, lo: np.ndarray, hi: np.ndarray, cl: np.ndarray,
+                  src: np.ndarray) -> np.ndarray:
+    """For each pair of incidents (roots ``lo``, ``hi``): whether some source is in both.
+    ``(cl, src)``: the (cluster, source) pairs present."""
+    S = int(src.max(initial=0)) + 1
+    rkey = np.sort(root[cl] * S + src)
+    rkey = rkey[np.r_[True, rkey[1:] != rkey[:-1]]]
+    r, s_ = rkey // S, rkey % S
+    start = np.searchsorted(r, lo)
+    cnt = np.searchsorted(r, lo, side="right") - start
+    pair = np.repeat(np.arange(len(lo)), cnt)
+    pos = np.repeat(start, cnt) + (np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+    probe = hi[pair] * S + s_[pos]
+    idx = np.minimum(np.searchsorted(rkey, probe), len(rkey) - 1)
+    hit = rkey[idx] == probe if len(rkey) else np.zeros(len(probe), bool)
+    return np.bincount(pair[hit], minlength=len(lo)) > 0
 
 
 def is_explosive(kind: np.ndarray) -> np.ndarray:

@@ -16,6 +16,10 @@ def _default_bearing_sigma() -> dict[str, float]:
     return {"camera": 5.0, "acoustic": 4.0}
 
 
+def _default_count_scale() -> dict[str, float]:
+    return {"explosion": 1.06, "burst": 1.33, "shot": 1.4, "flare": 0.9}
+
+
 @dataclass(frozen=True, slots=True)
 class FusionParams:
     """Every tunable of localization, gating, scoring, association and counting.
@@ -30,10 +34,13 @@ class FusionParams:
     distance_rel_sigma: float = 0.3
     default_range_km: dict[str, tuple[float, float]] = field(default_factory=_default_ranges)
     fallback_range_km: tuple[float, float] = (0.2, 5.0)
-    #: gating: time tolerance on window overlap, spatial radius of candidate search, time block
-    gate_time_tol_s: float = 600.0
-    gate_radius_m: float = 30_000.0
-    gate_block_s: float = 3600.0
+    #: same-end gating: time tolerance on window overlap, cap of the spatial search radius (each
+    #: pair also within ``rho_i + rho_j``, the chi-square gate's reach), time block of the KD-trees
+    gate_time_tol_s: float = 180.0
+    gate_radius_m: float = 15_000.0
+    gate_block_s: float = 900.0
+    #: end-link gating (explosive only): ``(d/link_max_m)^2 + (dt0^2 + dt1^2)/link_gate_time_s^2 <= 1``
+    link_gate_time_s: float = 480.0
     #: same-end scoring: chi-square gate on the Mahalanobis distance (2 dof; 13.8 = 99.9%)
     same_end_gate: float = 13.8
     #: same-end scoring: windows may be this far apart (clock errors of the observers)
@@ -50,6 +57,10 @@ class FusionParams:
     link_time_tol_s: float = 240.0
     link_max_m: float = 25_000.0
     link_min_m: float = 500.0
+    #: second pass over incidents: explosive pieces starting and ending within ``rejoin_time_s``
+    #: and within ``rejoin_max_m`` join (0 disables)
+    rejoin_time_s: float = 120.0
+    rejoin_max_m: float = 10_000.0
     #: an end cluster whose detail votes say "origin" (or "impact") beyond this log-odds is sure
     end_sure_logodds: float = 2.0
     #: triangulation: re-linearisation passes
@@ -57,3 +68,8 @@ class FusionParams:
     #: count estimator: "max", "median", "mean" over observers (each observer's reports summed)
     count_estimator: str = "max"
     count_scale: float = 1.0
+    #: per-kind correction of the estimator's bias, by the incident's kind: observers miss rounds
+    #: of small-arms fire more than of explosions, and over-count flares.  Fitted (1 / the ratio of
+    #: summed estimates to summed true counts on one-episode matched incidents) on the simulator's
+    #: seed 101, typical and escalation days - not on the evaluation seed (docs/fusion.md)
+    count_scale_by_kind: dict[str, float] = field(default_factory=_default_count_scale)

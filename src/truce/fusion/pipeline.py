@@ -18,7 +18,7 @@ import numpy as np
 
 from truce.fusion.association import AssociationInput, Associator, mutual_best
 from truce.fusion.counting import incident_counts
-from truce.fusion.gating import block_kdtree_pairs, gate
+from truce.fusion.gating import candidate_pairs, components, gate
 from truce.fusion.lifecycle import end_logodds, group_median, is_explosive, link_ends
 from truce.fusion.localize import Localized, localize
 from truce.fusion.observations import BURST, DETAILS, KINDS, SHOT, ObservationArrays
@@ -93,11 +93,20 @@ def fuse(obs: ObservationArrays, frame: AgreementFrame, params: FusionParams | N
     return _fuse_sorted(canonical(obs), frame, params, associator)
 
 
-def _fuse_sorted(obs: ObservationArrays, frame: AgreementFrame, params: FusionParams,
+def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: FusionParams,
                  associator: Associator) -> FusionResult:
+    # the stages run in time order (key order within one time): neighbours in time are
+    # neighbours in memory, which keeps the per-block and per-pair work cache-local at 1M rows;
+    # the order is still canonical, so the result does not depend on the input order
+    tp = np.argsort(obs_by_key.t_start, kind="stable")
+    back = np.empty_like(tp)
+    back[tp] = np.arange(len(tp))
+    obs = obs_by_key.take(tp)
     loc = localize(obs, frame.projection, params)
-    cand = gate(loc.x, loc.y, obs.t_start, obs.t_end, obs.kind, params, block_kdtree_pairs)
-    sc = score_pairs(cand.i, cand.j, obs, loc, params)
+    src = source_codes(obs)
+    cand = gate(loc.x, loc.y, obs.t_start, obs.t_end, obs.kind, params, None, None, src,
+                (loc.cxx, loc.cxy, loc.cyy), with_components=False)
+    sc = score_pairs(cand.i, cand.j, obs, loc, params, src, cand.d2)
     vague = (obs.t_end - obs.t_start) > params.vague_window_s
     problem = AssociationInput(
         n=len(obs), i=cand.i[sc.same_end], j=cand.j[sc.same_end], cl_i=cand.i[sc.cannot_link],
@@ -105,6 +114,8 @@ def _fuse_sorted(obs: ObservationArrays, frame: AgreementFrame, params: FusionPa
         t0=np.where(vague, -np.inf, obs.t_start), t1=np.where(vague, np.inf, obs.t_end), kind=obs.kind)
     cluster = associator(problem, params)
     k = int(cluster.max(initial=-1)) + 1
+    # components of the candidate graph, solved over the end clusters (each is connected)
+    component = components(len(obs), np.r_[cand.i, cand.li], np.r_[cand.j, cand.lj], cluster)
     mx, my, cxx, cxy, cyy = triangulate(cluster, k, loc, params)
     t0c = _fallback(group_median(cluster, np.where(vague, np.nan, obs.t_start), k),
                     group_median(cluster, obs.t_start, k))
@@ -113,10 +124,15 @@ def _fuse_sorted(obs: ObservationArrays, frame: AgreementFrame, params: FusionPa
     explosive = np.bincount(cluster, ~is_explosive(obs.kind), k) == 0
     side = frame.party_index(mx, my) if k else np.zeros(0, np.int8)
     logodds = end_logodds(cluster, k, obs.detail_code)
-    inc_of_cluster = link_ends(cluster[cand.i], cluster[cand.j], explosive, mx, my, t0c, t1c, side,
-                               logodds, params)
-    return _assemble(obs, loc, frame, params, cluster, inc_of_cluster, cand.component, mx, my,
-                     cxx, cxy, cyy, logodds, vague)
+    inc_of_cluster = link_ends(cluster[cand.li], cluster[cand.lj], explosive, mx, my, t0c, t1c, side,
+                               logodds, params, (cluster, src * 8 + (obs.detail_code.astype(np.int64) + 1)))
+    loc = Localized(**{f.name: getattr(loc, f.name)[back] for f in dataclasses.fields(loc)})
+    return _assemble(obs_by_key, loc, frame, params, cluster[back], inc_of_cluster, component[back],
+                     mx, my, cxx, cxy, cyy, logodds, vague[back])
+
+
+def source_codes(obs: ObservationArrays) -> np.ndarray:
+    return np.unique(obs.source_id.astype(str), return_inverse=True)[1].ravel()
 
 
 def _fallback(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -128,19 +144,37 @@ def _mode(group: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
     out = np.full(k, -1, np.int64)
     if not len(group):
         return out
-    pairs, cnt = np.unique(np.column_stack([group, code]), axis=0, return_counts=True)
-    order = np.lexsort((pairs[:, 1], -cnt, pairs[:, 0]))
-    g = pairs[order, 0]
+    code = code.astype(np.int64)
+    m = int(code.max()) + 1
+    key, cnt = _count_keys(group.astype(np.int64) * m + code)
+    g, c = key // m, key % m
+    order = np.lexsort((c, -cnt, g))
+    g = g[order]
     head = np.r_[True, g[1:] != g[:-1]]
-    out[g[head]] = pairs[order, 1][head]
+    out[g[head]] = c[order][head]
     return out
+
+
+def _count_keys(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct integer keys (sorted) and how often each occurs."""
+    key = np.sort(key)
+    head = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    return key[head], np.diff(np.r_[head, len(key)])
 
 
 def _distinct(group: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
     if not len(group):
         return np.zeros(k, np.int64)
-    pairs = np.unique(np.column_stack([group, code]), axis=0)
-    return np.bincount(pairs[:, 0], minlength=k)
+    m = int(code.max()) + 1
+    key, _ = _count_keys(group.astype(np.int64) * m + code.astype(np.int64))
+    return np.bincount(key // m, minlength=k)
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct strings (None as "") and the code of each value."""
+    text = np.array(["" if v is None else v for v in values.tolist()], dtype=object)
+    uniq, inv = np.unique(text.astype(str), return_inverse=True)
+    return uniq, inv.ravel()
 
 
 def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, params: FusionParams,
@@ -187,12 +221,14 @@ def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, par
     day_row = np.lexsort((obs.t_start, incident))
     dhead = np.r_[True, incident[day_row][1:] != incident[day_row][:-1]] if n else np.zeros(0, bool)
     day = obs.day[day_row[dhead]]
-    src_codes, src = np.unique(obs.source_id.astype(str), return_inverse=True)
-    src = src.ravel()
-    count = incident_counts(incident, cluster, src, obs.count, K, params.count_estimator, params.count_scale)
+    src = source_codes(obs)
     in_primary = cluster == primary[incident] if n else np.zeros(0, bool)
     nb = _distinct(incident[in_primary & loc.has_bearing], src[in_primary & loc.has_bearing], K)
-    kind = np.asarray(KINDS, dtype=object)[_mode(incident, obs.kind.astype(np.int64), K)]
+    kind_code = _mode(incident, obs.kind.astype(np.int64), K)
+    kind = np.asarray(KINDS, dtype=object)[kind_code]
+    kscale = np.array([params.count_scale_by_kind.get(k, 1.0) for k in KINDS])
+    count = incident_counts(incident, cluster, src, obs.count, K, params.count_estimator,
+                            params.count_scale * kscale[kind_code])
     # detail: the commonest stated detail of the location's end, "undetermined" only if nothing else
     det_text = np.array([d if d is not None else "" for d in obs.detail.tolist()], dtype=object)
     det_codes, det = np.unique(det_text.astype(str), return_inverse=True)
@@ -215,7 +251,7 @@ def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, par
         origin_lon=olon, origin_lat=olat, end=np.asarray(END_LABELS, dtype=object)[end_code],
         n_observations=np.diff(indptr), n_observers=_distinct(incident, src, K), n_bearings=nb,
         region=region, indptr=indptr, members=members)
-    _ = (first, first_t, src_codes)
+    _ = (first, first_t)
     # canonical incident order: start time, then id
     perm = np.lexsort((ids, t0))
     return FusionResult(observations=obs, incident_of=np.argsort(perm)[incident], cluster_of=cluster,
@@ -257,11 +293,12 @@ def fuse_incremental(new: ObservationArrays, previous: FusionResult, frame: Agre
     new = new.take(np.flatnonzero(~np.isin(new.key, old.key)))
     if not len(new):
         return previous
-    t_min = new.t_start.min() - params.gate_time_tol_s
+    t_min = new.t_start.min() - max(params.gate_time_tol_s, params.link_gate_time_s)
     near = np.flatnonzero(old.t_end >= t_min)
     sub = ObservationArrays.concat([old.take(near), new])
     loc = localize(sub, frame.projection, params)
-    i, j = block_kdtree_pairs(loc.x, loc.y, sub.t_start, sub.t_end, sub.kind, params)
+    i, j = candidate_pairs(loc.x, loc.y, sub.t_start, sub.t_end, sub.kind, params, None, source_codes(sub),
+                           (loc.cxx, loc.cxy, loc.cyy))
     m = len(near)
     touched = np.r_[i[(j >= m) & (i < m)], j[(i >= m) & (j < m)]]
     reopened = np.isin(previous.component, np.unique(previous.component[near[touched]]))

@@ -31,16 +31,23 @@ class PairScores:
 
 
 def score_pairs(i: np.ndarray, j: np.ndarray, obs: ObservationArrays, loc: Localized,
-                params: FusionParams) -> PairScores:
-    d2 = mahalanobis2(loc.x[i] - loc.x[j], loc.y[i] - loc.y[j], loc.cxx[i] + loc.cxx[j],
+                params: FusionParams, source: np.ndarray | None = None,
+                d2: np.ndarray | None = None) -> PairScores:
+    """``source``: integer code of each observation's source (computed when not given); ``d2``:
+    the pairs' Mahalanobis d² when gating already computed it."""
+    if source is None:
+        source = np.unique(obs.source_id.astype(str), return_inverse=True)[1].ravel()
+    d2 = d2 if d2 is not None else mahalanobis2(loc.x[i] - loc.x[j], loc.y[i] - loc.y[j], loc.cxx[i] + loc.cxx[j],
                       loc.cxy[i] + loc.cxy[j], loc.cyy[i] + loc.cyy[j])
     t0, t1 = obs.t_start, obs.t_end
     gap = np.maximum(t0[i], t0[j]) - np.minimum(t1[i], t1[j])  # > 0: disjoint windows
-    same_src = obs.source_id[i] == obs.source_id[j]
+    same_src = source[i] == source[j]
+    s = np.flatnonzero(same_src)
+    si, sj = i[s], j[s]
     # one report split in two: disjoint, adjacent windows, same kind, same direction
-    db = np.abs(np.angle(np.exp(1j * (np.nan_to_num(loc.bearing_rad[i]) - np.nan_to_num(loc.bearing_rad[j])))))
-    split = (same_src & (gap > 0) & (gap <= params.split_gap_s) & (obs.kind[i] == obs.kind[j])
-             & (db < 1e-6))
-    cannot = same_src & ~split
+    db = np.abs(np.angle(np.exp(1j * (np.nan_to_num(loc.bearing_rad[si]) - np.nan_to_num(loc.bearing_rad[sj])))))
+    split = ((gap[s] > 0) & (gap[s] <= params.split_gap_s) & (obs.kind[si] == obs.kind[sj]) & (db < 1e-6))
+    cannot = np.zeros(len(i), bool)
+    cannot[s[~split]] = True
     same_end = (d2 <= params.same_end_gate) & (gap <= params.same_end_time_tol_s) & ~cannot
     return PairScores(d2=d2, same_end=same_end, cannot_link=cannot)

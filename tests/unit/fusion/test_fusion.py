@@ -156,5 +156,30 @@ def test_simulated_day_beats_the_naive_tally(sim_day):
     from truce.evaluate.run import run_fusion
 
     _, q, _ = run_fusion(sim_day)
-    assert q.f1 >= 0.7  # docs/fusion.md gives the measured figures; the target is 0.9
+    # measured 0.871 on this day (scale 0.5, seed 5); docs/fusion.md gives the evaluation-seed
+    # figures (0.78-0.79); the target is 0.9
+    assert q.f1 >= 0.85
     assert abs(q.fused_count - q.true_count_observed) < abs(q.naive_count - q.true_count_observed)
+
+
+def test_association_batches_equal_one_run(sim_day):
+    """mutual_best on ranges of whole components (cache-sized batches) == one run over all."""
+    from truce.fusion import association as A
+    from truce.fusion.gating import block_kdtree_pairs
+    from truce.fusion.pipeline import source_codes
+    from truce.fusion.scoring import score_pairs
+
+    obs = sim_day.obs.take(np.argsort(sim_day.obs.t_start, kind="stable"))
+    p = FusionParams()
+    loc = localize(obs, sim_day.frame.projection, p)
+    src = source_codes(obs)
+    i, j = block_kdtree_pairs(loc.x, loc.y, obs.t_start, obs.t_end, obs.kind, p, None, src,
+                              (loc.cxx, loc.cxy, loc.cyy))
+    sc = score_pairs(i, j, obs, loc, p, src)
+    prob = A.AssociationInput(n=len(obs), i=i[sc.same_end], j=j[sc.same_end], cl_i=i[sc.cannot_link],
+                              cl_j=j[sc.cannot_link], x=loc.x, y=loc.y, cxx=loc.cxx, cxy=loc.cxy,
+                              cyy=loc.cyy, t0=obs.t_start, t1=obs.t_end, kind=obs.kind)
+    whole = A.mutual_best(prob, p, batch_nodes=10**9)
+    batched = A.mutual_best(prob, p, batch_nodes=64)
+    np.testing.assert_array_equal(whole, batched)
+    assert whole.max() + 1 < len(obs)  # something merged
