@@ -23,6 +23,7 @@ from truce.errors import StorageError, ValidationError
 from truce.geo.classify import classify
 from truce.sim import observations as ob
 from truce.sim.monitors import SOURCE_KINDS, UAV
+from truce.sim.narrative import vague_windows
 from truce.sim.run import SimResult
 from truce.sim.systems import SYSTEMS
 from truce.sim.truth import DAY_S
@@ -134,7 +135,8 @@ def observation_records(result: SimResult) -> Iterator[dict[str, Any]]:
     p = np.maximum(pos, 0)
     olat, olon = _rounded(net.positions.lat[p]), _rounded(net.positions.lon[p])
     llat, llon = _rounded(o.loc_lat), _rounded(o.loc_lon)
-    start, end = iso_times(result, o.t_start), iso_times(result, o.t_end)
+    t0, t1 = vague_windows(o)  # "overnight" etc.: the parser's table window
+    start, end = iso_times(result, t0), iso_times(result, t1)
     regions = result.places.regions
     compass = COMPASS_16
     kinds = ob.OBS_KINDS

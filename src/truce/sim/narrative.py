@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from truce.domain.kinds import COMPASS_16
+from truce.intake.narrative.lexicon import TIME_WORDS
 from truce.sim import observations as ob
 from truce.sim.monitors import ACOUSTIC, CAMERA, PATROL, POST, UAV, Network
 from truce.sim.observations import ObservationTable
@@ -154,7 +155,7 @@ def render(obs: ObservationTable, net: Network, places: Places, start: date,
     num = _numbers(obs.count, rng)
     obj = _objects(obs, num, rng)
     dd = _distance_direction(obs, rng)
-    lead, trail = _times(obs)
+    lead, trail = _times(obs, start)
     near = _near(obs, places, heading_region)
     later = np.r_[False, np.diff(obs.t_start) >= LATER_S] if n else np.zeros(0, bool)
     frame = _frames(obs, skind, opens, later, rng)
@@ -272,22 +273,51 @@ def _hhmm(t: np.ndarray) -> list[str]:
     return [f"{a:02d}:{b:02d}" for a, b in zip((m // 60).tolist(), (m % 60).tolist())]
 
 
-def _times(obs: ObservationTable) -> tuple[np.ndarray, np.ndarray]:
+#: How the vague time modes are written; their windows are the parser's (lexicon ``TIME_WORDS``).
+VAGUE_PHRASES: dict[int, str] = {ob.TIME_OVERNIGHT: "overnight", ob.TIME_EVENING: "in the evening"}
+
+
+def vague_windows(obs: ObservationTable) -> tuple[np.ndarray, np.ndarray]:
+    """``(t_start, t_end)`` with the "overnight" / "in the evening" rows set to their table window
+    relative to the report day ("overnight": 18:00 of the day before to 06:00 of the report day)."""
+    s = np.asarray(obs.t_start, dtype=np.int64).copy()
+    e = np.asarray(obs.t_end, dtype=np.int64).copy()
+    midnight = obs.day.astype(np.int64) * DAY_S
+    for mode, phrase in VAGUE_PHRASES.items():
+        h0, d0, h1, d1 = TIME_WORDS[phrase]
+        m = obs.time_mode == mode
+        s[m] = midnight[m] + d0 * DAY_S + round(h0 * 3600)
+        e[m] = midnight[m] + d1 * DAY_S + round(h1 * 3600)
+    return s, e
+
+
+def _on(day: int, start: date) -> str:
+    """" on 9 December": the date of run day ``day``."""
+    x = start + timedelta(days=day)
+    return f" on {x.day} {MONTHS[x.month - 1]}"
+
+
+def _times(obs: ObservationTable, start: date) -> tuple[np.ndarray, np.ndarray]:
+    """Leading and trailing time phrases.  A report dated D covers the calendar day D; a time on
+    another day (a post listening past midnight) carries its date: "at 00:04 on 9 December",
+    "between 00:04 and 00:09 on 9 December"; a range across midnight dates both ends
+    ("between 23:41 on 8 December and 00:09 on 9 December")."""
     s, e = _hhmm(obs.t_start), _hhmm(obs.t_end)
+    sd = (np.asarray(obs.t_start, dtype=np.int64) // DAY_S).tolist()
+    ed = (np.asarray(obs.t_end, dtype=np.int64) // DAY_S).tolist()
     lead, trail = [], []
-    for mode, a, b in zip(obs.time_mode.tolist(), s, e):
+    for mode, a, b, da, db, rd in zip(obs.time_mode.tolist(), s, e, sd, ed, obs.day.tolist()):
         if mode == ob.TIME_RANGE:
-            lead.append(f"Between {a} and {b}")
-            trail.append(f" between {a} and {b}")
+            if da != db:  # across midnight: both ends dated
+                phrase = f"between {a}{_on(da, start)} and {b}{_on(db, start)}"
+            else:  # one day: its date after the range unless it is the report's
+                phrase = f"between {a} and {b}{_on(db, start) if db != rd else ''}"
         elif mode == ob.TIME_AT:
-            lead.append(f"At {a}")
-            trail.append(f" at {a}")
-        elif mode == ob.TIME_OVERNIGHT:
-            lead.append("Overnight")
-            trail.append(" overnight")
+            phrase = f"at {a}{_on(da, start) if da != rd else ''}"
         else:
-            lead.append("In the evening")
-            trail.append(" in the evening")
+            phrase = VAGUE_PHRASES[mode]
+        lead.append(phrase[0].upper() + phrase[1:])
+        trail.append(" " + phrase)
     return np.array(lead, dtype=object), np.array(trail, dtype=object)
 
 

@@ -18,7 +18,7 @@ DETAILS: tuple[str, ...] = ("undetermined", "impact", "outgoing", "airburst", "s
                             "heavy_machine_gun")
 UNDETERMINED, IMPACT, OUTGOING, AIRBURST, SMALL_ARMS, HMG = range(6)
 
-#: time_mode: "between 21:14 and 21:40", "at 21:14", "overnight" (00:00-06:00), "in the evening"
+#: time_mode: "between 21:14 and 21:40", "at 21:14", "overnight" (drawn within 00:00-06:00; stated as the OSCE window 18:00 D-1 to 06:00 D, see narrative.py), "in the evening"
 #: (18:00-24:00)
 TIME_RANGE, TIME_AT, TIME_OVERNIGHT, TIME_EVENING = range(4)
 #: dist_mode: none (not stated at all: acoustic bearings, sightings), "at an unknown distance",

@@ -23,8 +23,11 @@ def test_range_crossing_midnight():
 
 
 def test_overnight_and_evening_table():
+    # OSCE sense: from the evening before the report date to its morning
     assert resolve("Overnight, it heard", D, TZ).record() == {
-        "start": "2024-12-08T00:00:00+02:00", "end": "2024-12-08T06:00:00+02:00"}
+        "start": "2024-12-07T18:00:00+02:00", "end": "2024-12-08T06:00:00+02:00"}
+    assert resolve("during the night", D, TZ).record() == {
+        "start": "2024-12-07T18:00:00+02:00", "end": "2024-12-08T06:00:00+02:00"}
     assert resolve("in the evening", D, TZ).record() == {
         "start": "2024-12-08T18:00:00+02:00", "end": "2024-12-09T00:00:00+02:00"}
 
@@ -41,3 +44,27 @@ def test_on_date_moves_the_day_and_offsets_parse():
     assert resolve("no time here", D, TZ).stated is False
     with pytest.raises(ValidationError):
         parse_tz("Europe/Kyiv")
+
+
+def test_explicit_dates_on_times():
+    assert resolve("it heard two impacts at 00:04 on 9 December.", D, TZ).record() == (
+        "2024-12-09T00:04:00+02:00")
+    assert resolve("Between 00:04 and 00:09 on 9 December, the team saw", D, TZ).record() == {
+        "start": "2024-12-09T00:04:00+02:00", "end": "2024-12-09T00:09:00+02:00"}
+    assert resolve("between 23:58 on 7 December and 00:04 on 8 December.", D, TZ).record() == {
+        "start": "2024-12-07T23:58:00+02:00", "end": "2024-12-08T00:04:00+02:00"}
+    # the brief form: only the time off the report date is dated
+    assert resolve("between 23:40 on 7 December and 00:15", D, TZ).record() == {
+        "start": "2024-12-07T23:40:00+02:00", "end": "2024-12-08T00:15:00+02:00"}
+    # a date after the end of a range across midnight dates the end; the start is the day before
+    assert resolve("between 23:41 and 00:09 on 9 December", D, TZ).record() == {
+        "start": "2024-12-08T23:41:00+02:00", "end": "2024-12-09T00:09:00+02:00"}
+
+
+def test_dated_times_are_not_moved_by_rollover_guesses():
+    from datetime import timedelta
+
+    w = resolve("at 00:04 on 9 December", D, TZ)
+    assert w.dated and w.shifted(timedelta(days=-1)) == w
+    u = resolve("at 00:04", D, TZ)
+    assert not u.dated and u.shifted(timedelta(days=1)).record() == "2024-12-09T00:04:00+02:00"

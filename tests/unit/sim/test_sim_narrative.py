@@ -90,3 +90,29 @@ def test_number_words_and_distances():
     assert [km(v) for v in (0.5, 1.0, 1.5, 12.0)] == ["0.5", "1", "1.5", "12"]
     assert len(DIRECTION_WORDS) == len(COMPASS_16) == 16
     assert DIRECTION_WORDS[1] == "north-north-east"
+
+
+
+def test_every_time_phrase_resolves_alone_and_overnight_is_the_osce_window(mixed):
+    """A report dated D covers the calendar day D; a time on another day carries its date
+    ("at 00:04 on 9 December"), so each sentence's time resolves with no rollover guess; the
+    vague words use the parser's table ("overnight": 18:00 of D-1 to 06:00 of D)."""
+    from datetime import date
+
+    from truce.intake.narrative.times import parse_tz, resolve
+
+    tz = parse_tz(f"+{mixed.scenario.offset_minutes // 60:02d}:00")
+    off_day = night = 0
+    for r in observation_records(mixed):
+        day = date.fromisoformat(r["report"].split("/")[1])
+        assert resolve(r["text"], day, tz).record() == r["time"], r["text"]
+        t = r["time"]
+        ends = [t] if isinstance(t, str) else [t["start"], t["end"]]
+        if any(e[:10] != day.isoformat() for e in ends):
+            off_day += 1
+            if "overnight" in r["text"].lower():
+                night += 1
+                assert ends[0][11:16] == "18:00" and ends[1][11:16] == "06:00"
+            elif "in the evening" not in r["text"].lower():  # 18:00-24:00
+                assert re.search(r"\d\d:\d\d on \d{1,2} [A-Z][a-z]+\b", r["text"]), r["text"]
+    assert off_day > night > 0

@@ -166,11 +166,13 @@ MONTHS: dict[str, int] = {m: i + 1 for i, m in enumerate((
     "october", "november", "december"))}  # fmt: skip
 
 #: Named windows: phrase -> (start hour, start day offset, end hour, end day offset), offsets
-#: relative to the report date.  "overnight" follows the simulator (00:00-06:00 of the report
-#: day); pass other conventions to ``parse_report(time_words=...)``.
+#: relative to the report date.  "overnight" / "during the night" are the OSCE SMM's: from the
+#: evening before the report date (18:00) to its morning (06:00).  The simulator writes its vague
+#: times from this same table (:func:`truce.sim.narrative.vague_windows`), so both sides agree;
+#: pass other conventions to ``parse_report(time_words=...)``.
 TIME_WORDS: dict[str, tuple[float, int, float, int]] = {
-    "overnight": (0.0, 0, 6.0, 0),
-    "during the night": (0.0, 0, 6.0, 0),
+    "overnight": (18.0, -1, 6.0, 0),
+    "during the night": (18.0, -1, 6.0, 0),
     "in the evening": (18.0, 0, 24.0, 0),
     "during the evening": (18.0, 0, 24.0, 0),
     "in the morning": (6.0, 0, 12.0, 0),

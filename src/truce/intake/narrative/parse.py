@@ -304,8 +304,10 @@ def parse_report(
     # A report runs in time order; when most of its times fell after a midnight rollover, the
     # report's date is the later day and its first times were on the previous evening: shift
     # back.  (A report's text alone cannot always tell: see docs/narrative.md.)
-    later = sum(1 for w in whens if w.start.date() > day)
-    if later * 2 > len(whens):
+    # Only undated times vote: a time whose day the text states says nothing about the others.
+    undated = [w for w in whens if not w.dated]
+    later = sum(1 for w in undated if w.start.date() > day)
+    if undated and later * 2 > len(undated):
         for rec, w in zip(records, whens, strict=True):
             rec["time"] = w.shifted(-timedelta(days=1)).record()
     report_totals = summary_totals(summary_sentences)

@@ -5,8 +5,13 @@ Rules (all times local, written ISO 8601 with the report's UTC offset):
 - ``at 21:43`` -> one instant, written as a string (as the simulator does);
 - ``between 21:43 and 21:54`` / ``from 21:43 to 21:54`` / ``21:43–21:54`` -> ``{start, end}``;
   an end earlier than the start is on the next day (``between 23:50 and 00:10``);
-- named windows from :data:`~truce.intake.narrative.lexicon.TIME_WORDS` (``overnight``:
-  00:00–06:00 of the report day, ``in the evening``: 18:00–24:00), each a table row;
+- a date after a time dates it exactly (``dated``; no rollover guess moves it): ``at 00:04 on 9
+  December``; ``between 00:04 and 00:09 on 9 December`` (both ends); ``between 23:41 on 8
+  December and 00:09 on 9 December``; ``between 23:40 on 7 December and 00:15`` (an undated end is
+  on the report date); ``between 23:41 and 00:09 on 9 December`` (the start the day before);
+- named windows from :data:`~truce.intake.narrative.lexicon.TIME_WORDS` (``overnight``: 18:00 of
+  the day before the report date to 06:00 of it, the OSCE sense; ``in the evening``:
+  18:00–24:00), each a table row, shared with the simulator;
 - ``between the evenings of 8 and 9 December`` -> 8 December 19:30 to 9 December 19:30 (the OSCE
   reporting period, :data:`~truce.intake.narrative.lexicon.EVENING_CUTOFF_H`);
 - ``On 7 December, ...`` moves the day the times refer to;
@@ -24,10 +29,13 @@ from truce.intake.narrative import lexicon as lx
 
 _MONTH = "|".join(lx.MONTHS)
 _HM = r"([01]?\d|2[0-4])[:h]([0-5]\d)"
+_DATED = rf"(?:\s+on\s+(\d{{1,2}})\s+({_MONTH})(?:\s+(\d{{4}}))?\b)?"
 _RANGE = re.compile(
-    rf"\b(?:between|from)\s+(?:about\s+|approximately\s+)?{_HM}\s*(?:hrs\s+)?(?:and|to|until|till)\s+"
-    rf"(?:about\s+|approximately\s+)?{_HM}|(?<![\d:]){_HM}\s*[–—-]\s*{_HM}(?![\d:])", re.I)
-_AT = re.compile(rf"\b(?:at|around|at about|at around|at approximately|about)\s+{_HM}(?![\d:])", re.I)
+    rf"\b(?:between|from)\s+(?:about\s+|approximately\s+)?{_HM}{_DATED}\s*(?:hrs\s+)?"
+    rf"(?:and|to|until|till)\s+(?:about\s+|approximately\s+)?{_HM}{_DATED}"
+    rf"|(?<![\d:]){_HM}\s*[–—-]\s*{_HM}(?![\d:])", re.I)
+_AT = re.compile(
+    rf"\b(?:at|around|at about|at around|at approximately|about)\s+{_HM}(?![\d:]){_DATED}", re.I)
 _EVENINGS = re.compile(
     rf"\bbetween\s+the\s+evenings\s+of\s+(\d{{1,2}})(?:\s+({_MONTH}))?\s+and\s+(\d{{1,2}})\s+({_MONTH})"
     rf"(?:\s+(\d{{4}}))?", re.I)
@@ -44,9 +52,13 @@ class When:
     end: datetime
     instant: bool = False
     stated: bool = True
+    dated: bool = False  # the text gave the day of a time ("at 00:04 on 9 December")
 
     def shifted(self, by: timedelta) -> When:
-        """The same window moved by ``by``."""
+        """The same window moved by ``by`` (a day-rollover guess); a time whose day the text
+        states explicitly (``dated``) is never moved."""
+        if self.dated:
+            return self
         return When(self.start + by, self.end + by, self.instant, self.stated)
 
     def record(self) -> str | dict[str, str]:
@@ -95,6 +107,13 @@ def _day(d: int, month: str, year: int | None, report_date: date) -> date | None
         return None
 
 
+def _tag(g: tuple[str | None, ...], report_date: date) -> date | None:
+    """The date of an "on 9 December [2024]" that follows a time, or None."""
+    if g[0] is None or g[1] is None:
+        return None
+    return _day(int(g[0]), g[1], int(g[2]) if g[2] else None, report_date)
+
+
 def resolve(sentence: str, report_date: date, tz: timezone,
             time_words: dict[str, tuple[float, int, float, int]] | None = None) -> When:
     """The time of a sentence (see the module docstring for the rules)."""
@@ -114,16 +133,27 @@ def resolve(sentence: str, report_date: date, tz: timezone,
                    report_date) or report_date
     m = _RANGE.search(sentence)
     if m:
-        g = [x for x in m.groups() if x is not None]
-        a = _at(day, int(g[0]), int(g[1]), tz)
-        b = _at(day, int(g[2]), int(g[3]), tz)
+        g = m.groups()
+        if g[0] is not None:  # between/from, each end may carry its own date
+            h0, m0, d0, h1, m1, d1 = g[0], g[1], g[2:5], g[5], g[6], g[7:10]
+        else:
+            h0, m0, h1, m1 = g[10:14]
+            d0 = d1 = (None, None, None)
+        day0, day1 = _tag(d0, report_date), _tag(d1, report_date)
+        a = _at(day0 or day1 or day, int(h0), int(m0), tz)
+        b = _at(day1 or day0 or day, int(h1), int(m1), tz)
+        dated = bool(day0 or day1)
         if b < a:
-            b += timedelta(days=1)
-        return When(a, b)
+            if day1 and not day0:  # "between 23:41 and 00:09 on 10 December": 23:41 on the 9th
+                a -= timedelta(days=1)
+            elif not day1:  # "between 23:50 and 00:10": the end is on the next day
+                b += timedelta(days=1)
+        return When(a, b, dated=dated)
     m = _AT.search(sentence)
     if m:
-        a = _at(day, int(m.group(1)), int(m.group(2)), tz)
-        return When(a, a, instant=True)
+        d_ = _tag(m.groups()[2:5], report_date)
+        a = _at(d_ or day, int(m.group(1)), int(m.group(2)), tz)
+        return When(a, a, instant=True, dated=bool(d_))
     low = sentence.lower()
     for phrase, (h0, d0, h1, d1_) in words.items():
         if phrase in low:
