@@ -34,13 +34,15 @@ def _root(
 
 
 def _register() -> None:
-    from truce.cli import agreement, classify, demo, gazetteer, parse, simulate
+    from truce.cli import agreement, classify, demo, gazetteer, parse, record, simulate
 
     app.add_typer(agreement.app, name="agreement")
     app.add_typer(gazetteer.app, name="gazetteer")
     app.command("classify")(classify.classify_cmd)
     app.command("simulate")(simulate.simulate_cmd)
     app.command("parse")(parse.parse_cmd)
+    app.command("ingest")(record.ingest_cmd)
+    app.command("verify")(record.verify_cmd)
     app.command("demo")(demo.demo_cmd)
 
 

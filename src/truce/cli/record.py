@@ -1,0 +1,96 @@
+"""``truce ingest`` and ``truce verify``: put observations into the record, and prove it intact."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import typer
+
+from truce.cli.errors import handle_errors
+from truce.errors import ValidationError
+
+MAX_REJECTED_SHOWN = 20
+
+
+def default_db() -> Path:
+    """``$TRUCE_DB`` or ``./truce.db``."""
+    return Path(os.environ.get("TRUCE_DB") or "truce.db")
+
+
+_DB_HELP = "The record (SQLite file; default $TRUCE_DB or ./truce.db)."
+
+
+@handle_errors
+def ingest_cmd(
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
+                                       help="Observation files (.jsonl, one record per line)."),
+    db: Path | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Add observation files to the record.  Each file goes in whole or not at all; a file
+    ingested twice adds nothing; a line that does not fit is rejected with its line number and
+    reason while the rest goes in.  Every file that adds something appends a ledger entry.
+
+    Example: `truce ingest out/sim/observations.jsonl --db truce.db`
+    """
+    from truce.service.ingest import ingest_jsonl
+    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+    for f in files:
+        if f.suffix.lower() != ".jsonl":
+            raise ValidationError(
+                "only JSONL observation files (.jsonl) can be ingested for now; narrative text "
+                "ingest arrives with the parser", where=str(f))
+    db = db or default_db()
+    uow = SqlUnitOfWork(sqlite_url(db))
+    try:
+        for f in files:
+            r = ingest_jsonl(f, uow, now=datetime.now(timezone.utc))
+            if r.nothing_new:
+                typer.echo(f"{f}: nothing new ({r.duplicates} duplicates, "
+                           f"{len(r.rejected)} rejected)")
+            else:
+                e = r.ledger_entry
+                typer.echo(f"{f}: added {r.added}, duplicates {r.duplicates}, rejected "
+                           f"{len(r.rejected)}; ledger entry {e.seq if e else '-'}, head "
+                           f"{e.entry_hash if e else '-'}")
+            for rej in r.rejected[:MAX_REJECTED_SHOWN]:
+                typer.echo(f"  {f.name}: {rej}")
+            if len(r.rejected) > MAX_REJECTED_SHOWN:
+                typer.echo(f"  ... and {len(r.rejected) - MAX_REJECTED_SHOWN} more rejected lines")
+    finally:
+        uow.close()
+
+
+@handle_errors
+def verify_cmd(
+    db: Path | None = typer.Option(None, "--db", help=_DB_HELP),
+    fast: bool = typer.Option(False, "--fast",
+                              help="Check hashes and chain only; skip re-deriving the parsed "
+                                   "columns and links from the stored records."),
+) -> None:
+    """Recompute the ledger's hash chain, the content hash of every stored row, the digest of the
+    rows each entry wrote, and the parsed columns from the stored records.  Exits 0 and prints
+    the head hash when the record is intact; exits 1 naming the first ledger entry (and the row)
+    that does not match otherwise.
+
+    Example: `truce verify --db truce.db`
+    """
+    from truce.service.verify import verify_record
+    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+    db = db or default_db()
+    if not db.is_file():
+        raise ValidationError(f"no record at {db} (create one with `truce ingest`)")
+    uow = SqlUnitOfWork(sqlite_url(db), write=False)
+    try:
+        with uow:
+            rep = verify_record(uow, columns=not fast)
+    finally:
+        uow.close()
+    if rep.ok:
+        typer.echo(rep.message())
+        return
+    typer.echo(f"verify FAILED: {rep.message()}", err=True)
+    raise typer.Exit(1)

@@ -1,0 +1,1 @@
+"""Use cases: orchestrate the pure core and the storage ports, and own the transactions."""

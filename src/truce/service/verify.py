@@ -1,0 +1,120 @@
+"""``verify``: recompute every stored row's content hash, the digests of the rows each ledger
+entry wrote, and the hash chain; name the first thing that does not match."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from truce.ledger.chain import LedgerEntry, RowFold, VerifyResult, sha256_hex, verify_chain
+from truce.service.ports import HashedRow, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """The outcome: ``ok`` with the head hash, or the first bad entry and the row behind it."""
+
+    ok: bool
+    head_hash: str
+    entries: int
+    rows: int
+    first_bad_seq: int | None = None
+    reason: str = ""
+    where: str | None = None
+
+    def message(self) -> str:
+        if self.ok:
+            return (f"record intact: {self.entries} ledger entries, {self.rows} rows; "
+                    f"head {self.head_hash}")
+        where = f" ({self.where})" if self.where else ""
+        return f"ledger entry {self.first_bad_seq}{where}: {self.reason}"
+
+
+def _rows(uow: UnitOfWork) -> Iterator[HashedRow]:
+    yield from uow.observations.hashed_rows()
+    yield from uow.incidents.hashed_rows()
+
+
+def verify_record(uow: UnitOfWork, *, columns: bool = True) -> VerifyReport:
+    """Verify the record behind ``uow`` (read only; call inside ``with uow``).
+
+    ``columns``: also re-derive every row's parsed columns (times, coordinates, counts, the
+    incident-observation links) from its stored record, so that a changed byte there is caught
+    too (costs about as much as the hash checks; ``False`` checks hashes and chain only).
+    """
+    folds: dict[int, RowFold] = {}
+    tables: dict[int, str] = {}
+    bad: tuple[int, str] | None = None  # (seq, where) of the first row whose hash is wrong
+    n = 0
+    for r in _rows(uow):
+        n += 1
+        f = folds.get(r.batch)
+        if f is None:
+            f = folds[r.batch] = RowFold()
+            tables[r.batch] = r.table
+        f.add(r.content_hash)
+        if sha256_hex(r.record_json) != r.content_hash and (bad is None or r.batch < bad[0]):
+            bad = (r.batch, f"{r.table} {r.key}")
+    entries: list[LedgerEntry] = list(uow.ledger.iterate())
+    chain: VerifyResult = verify_chain(entries, {s: f.hexdigest() for s, f in folds.items()})
+    if bad is not None and (chain.ok or bad[0] <= (chain.first_bad_seq or 0)):
+        return VerifyReport(False, chain.head_hash, chain.entries, n, bad[0],
+                            "the stored row does not match its content_hash", bad[1])
+    if not chain.ok:
+        seq = chain.first_bad_seq
+        where = f"{tables[seq]} written by it" if seq in tables else "ledger row"
+        if "digest" in chain.reason or "does not exist" in chain.reason:
+            where = f"{tables.get(seq, 'rows')} of this entry"
+        return VerifyReport(False, chain.head_hash, chain.entries, n, seq, chain.reason, where)
+    sup = _check_supersession(uow, entries)
+    if sup is None and columns:
+        sup = _check_columns(uow)
+    if sup is not None:
+        return VerifyReport(False, chain.head_hash, chain.entries, n, sup[0], sup[2], sup[1])
+    return VerifyReport(True, chain.head_hash, chain.entries, n)
+
+
+def _check_columns(uow: UnitOfWork) -> tuple[int, str, str] | None:
+    """The parsed columns are derived data: derive them again from the verified records."""
+    from truce.service.incidents import incident_row
+    from truce.service.intake import parse_line
+
+    bad: tuple[int, str, str] | None = None
+    for o in uow.observations.iterate():
+        parsed = parse_line(o.record_json.encode("utf-8"), o.ingest_batch)
+        if isinstance(parsed, tuple) and parsed[0] == o:
+            continue
+        if bad is None or o.ingest_batch < bad[0]:
+            diff = ("the record no longer parses" if not isinstance(parsed, tuple) else
+                    ", ".join(f for f, a, b in zip(o._fields, o, parsed[0]) if a != b))
+            bad = (o.ingest_batch, f"observations {o.source_id}/{o.obs_id}",
+                   f"parsed columns do not match the stored record ({diff})")
+    for i in uow.incidents.list(include_superseded=True):
+        want = incident_row(json.loads(i.record_json), i.fusion_run)
+        got = dataclasses.replace(i, superseded_by=None,
+                                  observation_keys=tuple(sorted(i.observation_keys)))
+        want = dataclasses.replace(want, observation_keys=tuple(sorted(want.observation_keys)))
+        if got != want and (bad is None or i.fusion_run < bad[0]):
+            diff = ", ".join(f.name for f in dataclasses.fields(i)
+                             if getattr(got, f.name) != getattr(want, f.name))
+            bad = (i.fusion_run, f"incidents {i.fusion_run}/{i.id}",
+                   f"parsed columns or links do not match the stored record ({diff})")
+    return bad
+
+
+def _check_supersession(uow: UnitOfWork, entries: list[LedgerEntry]
+                        ) -> tuple[int, str, str] | None:
+    """``superseded_by`` is not covered by a row hash: recompute it from the fusion entries.
+
+    An incident is superseded by the first later fusion run whose range covers its start.
+    """
+    runs = [(e.seq, float(p["start"]), float(p["end"])) for e in entries
+            if e.kind == "fusion" and "start" in (p := e.payload)]
+    for key, run, start, sup in uow.incidents.supersessions():
+        want = next((s for s, a, b in runs if s > run and a <= start < b), None)
+        if want != sup:
+            return (run, f"incidents {key}",
+                    f"superseded_by is {sup}, the ledger says {want}")
+    return None

@@ -1,0 +1,123 @@
+"""``truce ingest`` and ``truce verify`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from truce.cli import record
+
+app = typer.Typer()
+app.command("ingest")(record.ingest_cmd)
+app.command("verify")(record.verify_cmd)
+runner = CliRunner()
+
+
+def _obs(i: int, **over) -> str:
+    rec = {"id": f"p1-{i}", "source": {"kind": "patrol", "id": "p1"},
+           "time": {"start": "2024-12-08T01:00:00+02:00", "end": "2024-12-08T01:20:00+02:00"},
+           "kind": "burst", "detail": "small_arms", "count": 2, "direction": "SE",
+           "observer": {"lat": 48.01, "lon": 37.8}, "text": "Two bursts of small-arms fire."}
+    rec.update(over)
+    return json.dumps(rec)
+
+
+@pytest.fixture
+def obs_file(tmp_path):
+    f = tmp_path / "obs.jsonl"
+    f.write_text("\n".join([_obs(1), _obs(2), "{oops", _obs(3, kind="artillery"), _obs(4)]) + "\n")
+    return f
+
+
+def test_ingest_twice_then_verify(tmp_path, obs_file):
+    db = tmp_path / "r.db"
+    r = runner.invoke(app, ["ingest", str(obs_file), "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "added 3, duplicates 0, rejected 2; ledger entry 1" in r.stdout
+    assert "obs.jsonl: line 3: malformed JSON" in r.stdout
+    assert "obs.jsonl: line 4: kind: must be one of" in r.stdout
+    r = runner.invoke(app, ["ingest", str(obs_file), "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "nothing new (3 duplicates, 2 rejected)" in r.stdout
+    r = runner.invoke(app, ["verify", "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    with sqlite3.connect(db) as c:
+        head = c.execute("select entry_hash from ledger order by seq desc limit 1").fetchone()[0]
+    assert f"head {head}" in r.stdout and "1 ledger entries, 3 rows" in r.stdout
+
+
+def test_db_from_environment(tmp_path, obs_file, monkeypatch):
+    monkeypatch.setenv("TRUCE_DB", str(tmp_path / "env.db"))
+    assert runner.invoke(app, ["ingest", str(obs_file)]).exit_code == 0
+    assert (tmp_path / "env.db").is_file()
+    assert runner.invoke(app, ["verify"]).exit_code == 0
+
+
+def test_verify_names_the_changed_row(tmp_path, obs_file):
+    db = tmp_path / "r.db"
+    runner.invoke(app, ["ingest", str(obs_file), "--db", str(db)])
+    with sqlite3.connect(db) as c:
+        c.execute("update observations set record_json = replace(record_json, 'Two', 'Tw0') "
+                  "where obs_id = 'p1-2'")
+    r = runner.invoke(app, ["verify", "--db", str(db)])
+    assert r.exit_code == 1
+    assert "ledger entry 1 (observations p1/p1-2)" in r.output
+
+
+def test_many_rejected_lines_are_capped(tmp_path):
+    f = tmp_path / "bad.jsonl"
+    f.write_text("{x\n" * 25 + _obs(1) + "\n")
+    r = runner.invoke(app, ["ingest", str(f), "--db", str(tmp_path / "r.db")])
+    assert r.exit_code == 0
+    assert "line 20: malformed" in r.stdout and "line 21:" not in r.stdout
+    assert "... and 5 more rejected lines" in r.stdout
+
+
+def test_non_jsonl_and_missing_files_and_record(tmp_path):
+    txt = tmp_path / "report.txt"
+    txt.write_text("The SMM recorded 12 explosions.")
+    r = runner.invoke(app, ["ingest", str(txt), "--db", str(tmp_path / "r.db")])
+    assert r.exit_code == 2 and "narrative text ingest arrives with the parser" in r.output
+    assert not (tmp_path / "r.db").exists()
+    assert runner.invoke(app, ["ingest", str(tmp_path / "nope.jsonl")]).exit_code == 2
+    r = runner.invoke(app, ["verify", "--db", str(tmp_path / "none.db")])
+    assert r.exit_code == 2 and "no record at" in r.output
+
+
+@pytest.mark.parametrize("cmd", ["ingest", "verify"])
+def test_help_has_an_example(cmd):
+    r = runner.invoke(app, [cmd, "--help"])
+    assert r.exit_code == 0 and "Example:" in r.stdout
+
+
+def test_verify_fast_skips_column_check(tmp_path, obs_file):
+    db = tmp_path / "r.db"
+    runner.invoke(app, ["ingest", str(obs_file), "--db", str(db)])
+    with sqlite3.connect(db) as c:
+        c.execute("update observations set t_start = t_start + 3600 where obs_id = 'p1-1'")
+    assert runner.invoke(app, ["verify", "--db", str(db), "--fast"]).exit_code == 0
+    r = runner.invoke(app, ["verify", "--db", str(db)])
+    assert r.exit_code == 1 and "(observations p1/p1-1): parsed columns" in r.output
+    assert "(t_start)" in r.output
+
+
+def test_a_file_that_is_not_a_record_fails_in_one_line(tmp_path, obs_file):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not a database, " * 20)
+    for args in (["verify", "--db", str(bad)], ["ingest", str(obs_file), "--db", str(bad)]):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 1
+        assert "file is not a database" in r.output and "sqlalche.me" not in r.output
+
+
+def test_a_record_from_a_newer_schema_is_refused(tmp_path, obs_file):
+    db = tmp_path / "r.db"
+    runner.invoke(app, ["ingest", str(obs_file), "--db", str(db)])
+    with sqlite3.connect(db) as c:
+        c.execute("update alembic_version set version_num = '9999'")
+    r = runner.invoke(app, ["verify", "--db", str(db)])
+    assert r.exit_code == 1 and "cannot migrate the record's schema" in r.output

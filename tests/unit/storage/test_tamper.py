@@ -1,0 +1,117 @@
+"""A single changed byte in any stored observation, incident or ledger row makes ``verify`` fail,
+naming the first ledger entry that does not match and the row behind it."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+
+import pytest
+
+from truce.service.incidents import store_incidents
+from truce.service.ingest import ingest_jsonl
+from truce.service.verify import verify_record
+from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+from .conftest import NOW
+from .synth import record, write
+
+DAY0 = datetime(2024, 12, 7, 22, 0, tzinfo=timezone.utc)
+DAY1 = datetime(2024, 12, 8, 22, 0, tzinfo=timezone.utc)
+
+
+def _incident(i: int, keys: list[str], start: str = "2024-12-08T01:00:00Z") -> dict:
+    return {"id": f"inc-{i}", "start": start, "end": "2024-12-08T01:10:00Z", "kind": "explosion",
+            "detail": "impact", "count": 3, "location": {"lat": 47.6, "lon": 37.2},
+            "uncertainty_m": 800.0, "observation_ids": keys, "region": "Donetsk"}
+
+
+@pytest.fixture
+def record_db(tmp_path):
+    """seq 1: ingest; 2: fusion; 3: ingest; 4: fusion replacing part of 2."""
+    db = tmp_path / "r.db"
+    uow = SqlUnitOfWork(sqlite_url(db))
+    ingest_jsonl(write(tmp_path / "a.jsonl", n=30, sources=3), uow, now=NOW)
+    store_incidents(uow, [_incident(1, ["op-000/op-000-0000000", "op-001/op-001-0000001"]),
+                          _incident(2, ["op-002/op-002-0000002"], "2024-12-08T03:00:00Z")],
+                    start=DAY0, end=DAY1, now=NOW)
+    ingest_jsonl(write(tmp_path / "b.jsonl", [record(1000)]), uow, now=NOW)
+    store_incidents(uow, [_incident(1, ["op-001/op-001-0001000"])],
+                    start=DAY0, end=datetime(2024, 12, 8, 2, 0, tzinfo=timezone.utc), now=NOW)
+    uow.close()
+    return db
+
+
+def _verify(db):
+    uow = SqlUnitOfWork(sqlite_url(db), write=False)
+    with uow:
+        rep = verify_record(uow)
+    uow.close()
+    return rep
+
+
+def _flip(db, table: str, column: str, where: str, pos: int = 10) -> None:
+    with sqlite3.connect(db) as c:
+        (v,) = c.execute(f"select {column} from {table} where {where}").fetchone()
+        v = str(v)
+        pos = min(pos, len(v) - 1)
+        new = v[:pos] + ("0" if v[pos] != "0" else "1") + v[pos + 1:]
+        c.execute(f"update {table} set {column} = ? where {where}", (new,))
+
+
+def test_intact_record_verifies(record_db):
+    rep = _verify(record_db)
+    assert rep.ok, rep.message()
+    assert (rep.entries, rep.rows) == (4, 31 + 3)
+    assert rep.head_hash in rep.message()
+
+
+@pytest.mark.parametrize("table,column,where,seq,where_text", [
+    ("observations", "record_json", "obs_id = 'op-001-0000004'", 1, "observations op-001/op-001-0000004"),
+    ("observations", "content_hash", "obs_id = 'op-001-0000004'", 1, "observations op-001/op-001-0000004"),
+    ("observations", "record_json", "obs_id = 'op-001-0001000'", 3, "observations op-001/op-001-0001000"),
+    ("incidents", "record_json", "fusion_run = 2 and id = 'inc-2'", 2, "incidents 2/inc-2"),
+    ("incidents", "content_hash", "fusion_run = 4", 4, "incidents 4/inc-1"),
+    ("incidents", "superseded_by", "fusion_run = 2 and id = 'inc-1'", 2, "incidents 2/inc-1"),
+    ("observations", "t_start", "obs_id = 'op-000-0000003'", 1, "observations op-000/op-000-0000003"),
+    ("observations", "observer_lat", "obs_id = 'op-000-0000003'", 1, "(observer_lat)"),
+    ("observations", "source_id", "obs_id = 'op-001-0001000'", 3, "observations"),
+    ("incidents", "lat", "fusion_run = 4", 4, "incidents 4/inc-1"),
+    ("incidents", "start", "fusion_run = 2 and id = 'inc-2'", 2, "incidents 2/inc-2"),
+    ("ledger", "payload_json", "seq = 3", 3, None),
+    ("ledger", "payload_hash", "seq = 2", 2, None),
+    ("ledger", "entry_hash", "seq = 4", 4, None),
+    ("ledger", "prev_hash", "seq = 2", 2, None),
+    ("ledger", "created_at", "seq = 1", 1, None),
+])
+def test_one_changed_byte_is_named(record_db, table, column, where, seq, where_text):
+    if column == "superseded_by":
+        with sqlite3.connect(record_db) as c:
+            c.execute(f"update incidents set superseded_by = 3 where {where}")
+    else:
+        _flip(record_db, table, column, where)
+    rep = _verify(record_db)
+    assert not rep.ok
+    assert rep.first_bad_seq == seq, rep.message()
+    if where_text:
+        assert where_text in rep.message()
+    assert f"ledger entry {seq}" in rep.message()
+
+
+@pytest.mark.parametrize("sql,seq", [
+    ("delete from observations where obs_id = 'op-002-0000005'", 1),
+    ("insert into observations (source_id, obs_id, content_hash, record_json, kind, t_start, "
+     "t_end, ingest_batch) select source_id, 'forged', content_hash, record_json, kind, t_start, "
+     "t_end, 3 from observations where pk = 1", 3),
+    ("delete from incident_observations where rowid = 1; delete from incidents where pk = 2", 2),
+    ("delete from ledger where seq = 4", 4),
+    ("delete from incident_observations where incident_pk = 3", 4),
+    ("update incident_observations set observation_pk = 7 where incident_pk = 1 "
+     "and observation_pk = 1", 2),
+])
+def test_lost_or_forged_rows_are_named(record_db, sql, seq):
+    with sqlite3.connect(record_db) as c:
+        c.executescript(f"PRAGMA foreign_keys=OFF; {sql};")
+        assert c.total_changes > 0
+    rep = _verify(record_db)
+    assert not rep.ok and rep.first_bad_seq == seq, rep.message()
