@@ -77,11 +77,11 @@ def test_many_rejected_lines_are_capped(tmp_path):
     assert "... and 5 more rejected lines" in r.stdout
 
 
-def test_non_jsonl_and_missing_files_and_record(tmp_path):
-    txt = tmp_path / "report.txt"
-    txt.write_text("The SMM recorded 12 explosions.")
-    r = runner.invoke(app, ["ingest", str(txt), "--db", str(tmp_path / "r.db")])
-    assert r.exit_code == 2 and "narrative text ingest arrives with the parser" in r.output
+def test_unsupported_and_missing_files_and_record(tmp_path):
+    other = tmp_path / "report.pdf"
+    other.write_text("The SMM recorded 12 explosions.")
+    r = runner.invoke(app, ["ingest", str(other), "--db", str(tmp_path / "r.db")])
+    assert r.exit_code == 2 and "narrative report (.txt)" in r.output
     assert not (tmp_path / "r.db").exists()
     assert runner.invoke(app, ["ingest", str(tmp_path / "nope.jsonl")]).exit_code == 2
     r = runner.invoke(app, ["verify", "--db", str(tmp_path / "none.db")])

@@ -24,29 +24,43 @@ _DB_HELP = "The record (SQLite file; default $TRUCE_DB or ./truce.db)."
 
 @handle_errors
 def ingest_cmd(
-    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
-                                       help="Observation files (.jsonl, one record per line)."),
+    files: list[Path] = typer.Argument(
+        ..., exists=True, dir_okay=False,
+        help="Observation files (.jsonl, one record per line) or narrative reports (.txt)."),
     db: Path | None = typer.Option(None, "--db", help=_DB_HELP),
+    date_: str | None = typer.Option(
+        None, "--date", help="Narrative reports: report date YYYY-MM-DD (default: the heading's)."),
+    tz: str = typer.Option("+02:00", "--tz", help="Narrative reports: the UTC offset of their times."),
+    home: Path | None = typer.Option(
+        None, "--home", envvar="TRUCE_HOME", help="truce data directory (imported gazetteers)."),
 ) -> None:
     """Add observation files to the record.  Each file goes in whole or not at all; a file
     ingested twice adds nothing; a line that does not fit is rejected with its line number and
     reason while the rest goes in.  Every file that adds something appends a ledger entry.
 
-    Example: `truce ingest out/sim/observations.jsonl --db truce.db`
+    Narrative reports (.txt) are parsed as `truce parse` does; their observations go in the same
+    way, and every sentence that gave no observation is listed with its number and reason.
+
+    Example: `truce ingest out/sim/observations.jsonl out/sim/reports/2024-12-08/op-002.txt --db truce.db`
     """
-    from truce.service.ingest import ingest_jsonl
+    from truce.service.ingest import ingest_jsonl, ingest_narrative
     from truce.storage.sql import SqlUnitOfWork, sqlite_url
 
     for f in files:
-        if f.suffix.lower() != ".jsonl":
+        if f.suffix.lower() not in (".jsonl", ".txt"):
             raise ValidationError(
-                "only JSONL observation files (.jsonl) can be ingested for now; narrative text "
-                "ingest arrives with the parser", where=str(f))
+                "expected observation JSONL (.jsonl) or a narrative report (.txt)", where=str(f))
+    parse = _narrative_parser(date_, tz, home) if any(f.suffix.lower() == ".txt" for f in files) else None
     db = db or default_db()
     uow = SqlUnitOfWork(sqlite_url(db))
     try:
         for f in files:
-            r = ingest_jsonl(f, uow, now=datetime.now(timezone.utc))
+            now = datetime.now(timezone.utc)
+            if f.suffix.lower() == ".txt":
+                assert parse is not None
+                r = ingest_narrative(f, uow, now=now, parse=lambda text, f=f: parse(text, f))
+            else:
+                r = ingest_jsonl(f, uow, now=now)
             if r.nothing_new:
                 typer.echo(f"{f}: nothing new ({r.duplicates} duplicates, "
                            f"{len(r.rejected)} rejected)")
@@ -61,6 +75,30 @@ def ingest_cmd(
                 typer.echo(f"  ... and {len(r.rejected) - MAX_REJECTED_SHOWN} more rejected lines")
     finally:
         uow.close()
+
+
+def _narrative_parser(date_: str | None, tz: str, home: Path | None):  # type: ignore[no-untyped-def]
+    """The parse function for narrative reports (gazetteer loaded once for all files)."""
+    from datetime import date
+
+    from truce.cli.gazetteer import truce_home
+    from truce.gazetteer.registry import load_gazetteer
+    from truce.intake.narrative import parse_report
+    from truce.intake.narrative.times import parse_tz
+
+    zone = parse_tz(tz)
+    try:
+        day = date.fromisoformat(date_) if date_ else None
+    except ValueError:
+        raise ValidationError(f"--date must be YYYY-MM-DD, got {date_!r}", field="--date") from None
+    gaz = load_gazetteer(truce_home(home))
+
+    def parse(text: str, path: Path):  # type: ignore[no-untyped-def]
+        res = parse_report(text, report_date=day, tz=zone, gazetteer=gaz, source_id=path.stem,
+                           report=path.name)
+        return [dict(r) for r in res.observations], [(u.sentence, u.reason) for u in res.unparsed]
+
+    return parse
 
 
 @handle_errors

@@ -13,10 +13,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from truce.errors import StorageError, ValidationError
 from truce.ledger.chain import LedgerEntry, RowFold
@@ -24,15 +26,17 @@ from truce.service.intake import Invalid, parse_line, same_content
 from truce.service.ports import ObservationRow, UnitOfWork
 
 BATCH_SIZE = 10_000
+_DUMPS = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
     line: int
     reason: str
+    unit: str = "line"  # "sentence" for narrative reports
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+        return f"{self.unit} {self.line}: {self.reason}"
 
 
 @dataclass
@@ -60,8 +64,8 @@ def _iso(now: datetime) -> str:
 class _Batcher:
     """Validates lines into batches and stores each batch (inside the caller's transaction)."""
 
-    def __init__(self, uow: UnitOfWork, seq: int, result: IngestResult) -> None:
-        self.uow, self.seq, self.result = uow, seq, result
+    def __init__(self, uow: UnitOfWork, seq: int, result: IngestResult, unit: str = "line") -> None:
+        self.uow, self.seq, self.result, self.unit = uow, seq, result, unit
         self.fold = RowFold()
         self.source_kinds: dict[str, str] = {}
         self.rows: list[tuple[int, ObservationRow, str]] = []
@@ -69,7 +73,7 @@ class _Batcher:
     def add_line(self, lineno: int, line: bytes) -> None:
         parsed = parse_line(line, self.seq)
         if isinstance(parsed, Invalid):
-            self.result.rejected.append(Rejection(lineno, str(parsed)))
+            self.result.rejected.append(Rejection(lineno, str(parsed), self.unit))
             return
         row, skind = parsed
         self.rows.append((lineno, row, skind))
@@ -93,7 +97,7 @@ class _Batcher:
             if self.source_kinds[r.source_id] != skind:
                 res.rejected.append(Rejection(
                     lineno, f"source.kind: source {r.source_id!r} is recorded as "
-                            f"{self.source_kinds[r.source_id]!r}, not {skind!r}"))
+                            f"{self.source_kinds[r.source_id]!r}, not {skind!r}", self.unit))
                 continue
             key = (r.source_id, r.obs_id)
             prev = first.get(key)
@@ -139,7 +143,7 @@ class _Batcher:
         self.result.rejected.append(Rejection(
             lineno, f"conflict: {r.source_id}/{r.obs_id} is already recorded with different "
                     "content (the record is never overwritten; submit a correction through "
-                    "review)"))
+                    "review)", self.unit))
 
 
 def ingest_jsonl(path: str | Path, uow: UnitOfWork, *, now: datetime,
@@ -151,19 +155,55 @@ def ingest_jsonl(path: str | Path, uow: UnitOfWork, *, now: datetime,
     is called after each batch (for progress bars; the kill test uses it).
     """
     path = Path(path)
-    created_at = _iso(now)
-    result = IngestResult(file=path.name)
     file_hash = hashlib.sha256()
     try:
         fh = path.open("rb")
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
-    with fh, uow:
-        seq = uow.ledger.next_seq()
-        b = _Batcher(uow, seq, result)
-        lineno = 0
+
+    def lines() -> Iterator[tuple[int, bytes]]:
         for lineno, line in enumerate(fh, start=1):
             file_hash.update(line)
+            yield lineno, line
+
+    with fh:
+        return _ingest(path.name, lines(), uow, now=now, file_sha256=file_hash.hexdigest,
+                       batch_size=batch_size, progress=progress)
+
+
+def ingest_narrative(path: str | Path, uow: UnitOfWork, *, now: datetime,
+                     parse: Callable[[str], tuple[list[dict[str, Any]], list[tuple[int, str]]]],
+                     ) -> IngestResult:
+    """Ingest a narrative report: ``parse(text)`` gives the observation records and the
+    unparsed sentences ``(sentence, reason)``; the records go in like JSONL lines (one
+    transaction, idempotent, one ledger entry) and every unparsed sentence is listed as rejected
+    with its number and reason, so nothing is lost silently."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
+    records, unparsed = parse(raw.decode("utf-8", errors="replace"))
+    lines = ((int(r.get("sentence") or 0), _DUMPS(r).encode("utf-8")) for r in records)
+    pre = [Rejection(n, f"not parsed: {reason}", unit="sentence") for n, reason in unparsed]
+    digest = hashlib.sha256(raw).hexdigest()
+    return _ingest(path.name, lines, uow, now=now, file_sha256=lambda: digest, pre_rejected=pre,
+                   unit="sentence", file_format="narrative")
+
+
+def _ingest(name: str, lines: Iterable[tuple[int, bytes]], uow: UnitOfWork, *, now: datetime,
+            file_sha256: Callable[[], str], batch_size: int = BATCH_SIZE,
+            progress: Callable[[int, int], None] | None = None,
+            pre_rejected: Iterable[Rejection] = (), unit: str = "line",
+            file_format: str = "jsonl") -> IngestResult:
+    created_at = _iso(now)
+    result = IngestResult(file=name)
+    result.rejected.extend(pre_rejected)
+    with uow:
+        seq = uow.ledger.next_seq()
+        b = _Batcher(uow, seq, result, unit=unit)
+        lineno = 0
+        for lineno, line in lines:
             if not line.strip():
                 continue
             b.add_line(lineno, line)
@@ -176,10 +216,12 @@ def ingest_jsonl(path: str | Path, uow: UnitOfWork, *, now: datetime,
         if progress is not None:
             progress(lineno, result.added)
         if result.added:
-            payload = {"file": path.name, "file_sha256": file_hash.hexdigest(),
+            payload = {"file": name, "file_sha256": file_sha256(),
                        "added": result.added, "duplicates": result.duplicates,
                        "rejected": len(result.rejected), "table": "observations",
                        "digest": b.fold.hexdigest()}
+            if file_format != "jsonl":
+                payload["format"] = file_format
             entry = uow.ledger.append("ingest", payload, created_at)
             if entry.seq != seq:
                 raise StorageError("the ledger moved during ingest; nothing was written, retry")

@@ -1,0 +1,43 @@
+"""`truce ingest REPORT.txt`: narrative reports go into the record like JSONL, every sentence
+accounted for, idempotently."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from typer.testing import CliRunner
+
+from truce.cli.main import app
+
+REPORT = (
+    "Daily report — Team 2, Donetsk region, 8 December 2024\n\n"
+    "Positioned in Avdiivka, the team heard 12 undetermined explosions 3–5 km north-east "
+    "between 21:14 and 21:40. It also heard 20 bursts of small-arms fire 2 km east at 22:05.\n"
+    "Positioned in Atlantis, the team heard three explosions. The team then ate lunch.\n"
+)
+
+
+def test_narrative_ingest_is_idempotent_and_lists_unparsed_sentences(tmp_path):
+    report = tmp_path / "team-02.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    db = tmp_path / "r.db"
+    runner = CliRunner()
+    first = runner.invoke(app, ["ingest", str(report), "--db", str(db)])
+    assert first.exit_code == 0, first.output
+    assert "added 2, duplicates 0, rejected 2" in first.stdout
+    assert "sentence 3: not parsed: unknown_place" in first.stdout
+    assert "sentence 4: not parsed" in first.stdout
+    second = runner.invoke(app, ["ingest", str(report), "--db", str(db)])
+    assert "nothing new (2 duplicates, 2 rejected)" in second.stdout
+    with sqlite3.connect(db) as c:
+        kinds = [r[0] for r in c.execute("select kind from observations order by kind")]
+        assert kinds == ["burst", "explosion"]
+        assert c.execute("select count(*) from ledger").fetchone() == (1,)
+    assert runner.invoke(app, ["verify", "--db", str(db)]).exit_code == 0
+
+
+def test_unknown_suffix_exits_2(tmp_path):
+    f = tmp_path / "x.csv"
+    f.write_text("a,b\n")
+    r = CliRunner().invoke(app, ["ingest", str(f), "--db", str(tmp_path / "r.db")])
+    assert r.exit_code == 2 and "narrative report (.txt)" in r.stderr
