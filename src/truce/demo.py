@@ -2,10 +2,11 @@
 
 Today it runs what exists of the pipeline end to end: the bundled agreement, the starter
 gazetteer, a simulated scenario (a quiet day, a typical day, an escalation day) written as
-observation JSONL, ground truth and narrative reports; the geometry core classifies every
-episode's origin against the agreement (side, distance to the line, withdrawal distances); and a
-map shows the line, the zones, the impacts and the monitors.  Later stages (fusion,
-adjudication, the daily report) plug in here as they land.
+observation JSONL, ground truth and narrative reports; the observations go into a fresh SQLite
+record (idempotent ingest, hash-chained ledger, verified); fusion turns them into incidents,
+scored against the ground truth beside the naive tally; the geometry core classifies every
+episode's origin against the agreement; and a map shows the line, the zones, the incidents and
+the monitors.  Adjudication and the daily report plug in here as they land.
 """
 
 from __future__ import annotations
@@ -79,31 +80,87 @@ def run_demo(out: Path, *, seed: int = 7, progress: bool = False,
     }
     (out / "geometry_check.json").write_text(json.dumps(geometry, indent=2) + "\n", encoding="utf-8")
 
-    ilon, ilat = frame.projection.to_lonlat(truth.impact_x, truth.impact_y)
+    record, fusion = _record_and_fuse(result, frame, out, paths["observations.jsonl"])
+
+    inc = fusion["result"].incidents
     layers = []
     for kind, colour in KIND_COLOURS.items():
-        m = truth.kind == kind
+        m = inc.kind == kind
         if m.any():
-            size = np.clip(np.sqrt(truth.count[m].astype(float)) * 3.0, 3.0, 60.0)
-            layers.append(PointLayer(ilon[m], ilat[m], f"{kind} ({m.sum():,})", colour, size, alpha=0.45))
+            size = np.clip(np.sqrt(inc.count[m].astype(float)) * 3.0, 3.0, 60.0)
+            layers.append(PointLayer(inc.lon[m], inc.lat[m], f"incident: {kind} ({m.sum():,})", colour,
+                                     size, alpha=0.45))
     pos = result.network.positions
     layers.append(PointLayer(np.asarray(pos.lon), np.asarray(pos.lat), "monitor positions", "#111111", 10.0,
                              marker="^", alpha=0.8))
     map_path = render_agreement_map(
         frame, out / "map.png", layers=layers,
         title=f"{agreement.title}\nsimulated {scenario.start} + {scenario.days} days (seed {seed}): "
-              "ground-truth impacts and monitor positions")
+              "fused incidents (sized by count) and monitor positions")
+    q = fusion["quality"]
     summary = (
         f"truce demo: {agreement.id}, {scenario.days} simulated days ({schedule}), seed {seed}\n"
         + format_stats(stats)
         + f"\norigins classified against the agreement: {geometry['episodes_with_origin']:,}; on the "
         f"firing party's side {100 * geometry['origin_on_firing_party_side']:.1f}%; inside their "
         f"class's withdrawal distance {geometry['origins_inside_withdrawal_distance']:,}"
+        + f"\nrecord: {record['added']:,} observations ingested into {record['db']}; "
+        f"verify: {record['verify']}"
+        + f"\nfusion: {q.n_incidents:,} incidents from {stats.observations:,} observations; against "
+        f"the truth: precision {q.precision:.2f}, recall {q.recall_observed:.2f} (of observed "
+        f"episodes), F1 {q.f1:.2f}; ceasefire violations fused {q.fused_count:,.0f} / naive tally "
+        f"{q.naive_count:,.0f} / true {q.true_count:,.0f}  (fusion is work in progress: docs/fusion.md)"
     )
     (out / "summary.txt").write_text(summary + "\n", encoding="utf-8")
-    all_paths = {"summary": out / "summary.txt", "map": map_path,
+    all_paths = {"summary": out / "summary.txt", "map": map_path, "record": record["db"],
+                 "incidents.geojson": fusion["geojson"], "incidents.jsonl": fusion["jsonl"],
                  "geometry check": out / "geometry_check.json", **{k: Path(v) for k, v in paths.items()}}
-    return DemoResult(summary=summary, paths=all_paths, figures={"stats": stats, "geometry": geometry})
+    return DemoResult(summary=summary, paths=all_paths,
+                      figures={"stats": stats, "geometry": geometry, "quality": q, "record": record})
+
+
+def _record_and_fuse(result, frame: AgreementFrame, out: Path, observations: Path):  # type: ignore[no-untyped-def]
+    """Ingest into a fresh SQLite record and verify it; fuse and score against the truth."""
+    from datetime import datetime, timezone
+
+    from truce.evaluate.match import TruthArrays
+    from truce.evaluate.metrics import evaluate
+    from truce.fusion.export import write_geojson, write_jsonl
+    from truce.fusion.observations import ObservationArrays
+    from truce.fusion.pipeline import fuse
+    from truce.service.ingest import ingest_jsonl
+    from truce.service.verify import verify_record
+    from truce.sim.io import link_records, observation_records, truth_records
+    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+    db = out / "truce.db"
+    for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        p.unlink(missing_ok=True)
+    uow = SqlUnitOfWork(sqlite_url(db))
+    try:
+        added = ingest_jsonl(observations, uow, now=datetime.now(timezone.utc)).added
+        with uow:
+            report = verify_record(uow)
+    finally:
+        uow.close()
+    obs, _ = ObservationArrays.from_records(observation_records(result))
+    res = fuse(obs, frame)
+    truth = TruthArrays.from_records(truth_records(result), frame.projection)
+    observed = {r["episode_id"] for r in link_records(result) if r["episode_id"]}
+    places = result.places
+
+    def region_of(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.asarray(places.regions, dtype=object)[places.region[places.nearest(x, y)]]
+
+    quality = evaluate(res.incidents, res.observations, truth, observed, region_of)
+    with open(out / "incidents.jsonl", "w", encoding="utf-8") as fh:
+        write_jsonl(res, fh)
+    with open(out / "incidents.geojson", "w", encoding="utf-8") as fh:
+        write_geojson(res, fh)
+    verdict = f"intact, head {report.head_hash[:16]}…" if report.ok else report.message()
+    return ({"db": db, "added": added, "verify": verdict},
+            {"result": res, "quality": quality, "jsonl": out / "incidents.jsonl",
+             "geojson": out / "incidents.geojson"})
 
 
 class _progress:
