@@ -34,7 +34,7 @@ def _root(
 
 
 def _register() -> None:
-    from truce.cli import agreement, classify, demo, gazetteer, parse, record, simulate
+    from truce.cli import agreement, classify, demo, gazetteer, parse, pipeline, record, simulate
 
     app.add_typer(agreement.app, name="agreement")
     app.add_typer(gazetteer.app, name="gazetteer")
@@ -43,6 +43,9 @@ def _register() -> None:
     app.command("parse")(parse.parse_cmd)
     app.command("ingest")(record.ingest_cmd)
     app.command("verify")(record.verify_cmd)
+    app.command("process")(pipeline.process_cmd)
+    app.add_typer(pipeline.export_app, name="export")
+    app.command("evaluate")(pipeline.evaluate_cmd)
     app.command("demo")(demo.demo_cmd)
 
 

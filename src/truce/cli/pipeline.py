@@ -1,0 +1,153 @@
+"""``truce process``, ``truce export incidents`` and ``truce evaluate``: fuse the record's
+observations into incidents, hand them out, and measure them against simulated ground truth."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Iterator
+
+import typer
+
+from truce.cli.errors import handle_errors
+from truce.cli.record import default_db
+from truce.errors import ValidationError
+
+_DB_HELP = "The record (SQLite file; default $TRUCE_DB or ./truce.db)."
+MAX_REJECTED_SHOWN = 20
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    geojson = "geojson"
+    csv = "csv"
+
+
+def _existing_db(db: Path | None) -> Path:
+    db = db or default_db()
+    if not db.is_file():
+        raise ValidationError(f"no record at {db} (create one with `truce ingest`)")
+    return db
+
+
+def _uow(db: Path, write: bool = True):  # type: ignore[no-untyped-def]
+    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+    return SqlUnitOfWork(sqlite_url(db), write=write)
+
+
+@handle_errors
+def process_cmd(
+    agreement: str | None = typer.Option(
+        None, "--agreement", "-a",
+        help="Bundled agreement name or directory (default: the one the record was first "
+             "processed under, else ukraine-2024-12-07)."),
+    db: Path | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Fuse every observation in the record into incidents and store them, with their
+    observation links, as one ledger entry.  They replace the current incidents (the replaced
+    ones are kept, marked superseded); an unchanged record gives the same incidents again.  A
+    record remembers the agreement it was first processed under and refuses another (exit 2).
+
+    Example: `truce process --agreement ukraine-2024-12-07 --db truce.db`
+    """
+    from truce.service.process import process_record
+
+    uow = _uow(_existing_db(db))
+    try:
+        r = process_record(uow, now=datetime.now(timezone.utc), agreement=agreement)
+    finally:
+        uow.close()
+    typer.echo(f"agreement {r.agreement}: {r.observations:,} observations"
+               + (f" ({r.not_fused:,} could not be fused)" if r.not_fused else ""))
+    for rej in r.rejected[:MAX_REJECTED_SHOWN]:
+        typer.echo(f"  not fused: {rej.id or '#' + str(rej.index)}: {rej.field}: {rej.reason}")
+    kinds = ", ".join(f"{k} {n:,}" for k, n in r.by_kind.items()) or "none"
+    typer.echo(f"incidents {r.incidents:,} ({kinds}); superseded {r.stored.superseded:,}")
+    e = r.stored.ledger_entry
+    typer.echo(f"ledger entry {e.seq}, head {e.entry_hash}")
+
+
+export_app = typer.Typer(
+    help="Hand out what the record holds.\n\nExample: `truce export incidents --format geojson "
+         "--out incidents.geojson`",
+    no_args_is_help=True)
+
+
+@contextmanager
+def _output(out: str, fmt: ExportFormat) -> Iterator[IO[str]]:
+    if out == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    path = Path(out)
+    try:
+        fh = path.open("w", encoding="utf-8", newline="" if fmt is ExportFormat.csv else "\n")
+    except OSError as exc:
+        raise ValidationError(f"cannot write {path}: {exc.strerror}", field="--out") from None
+    with fh:
+        yield fh
+
+
+@export_app.command("incidents")
+@handle_errors
+def export_incidents_cmd(
+    fmt: ExportFormat = typer.Option(ExportFormat.jsonl, "--format", "-f",
+                                     help="jsonl (one incident record per line), geojson "
+                                          "(FeatureCollection of points) or csv."),
+    date_: str | None = typer.Option(None, "--date",
+                                     help="Only incidents of this local date (YYYY-MM-DD: the "
+                                          "date their first report was written on)."),
+    db: Path | None = typer.Option(None, "--db", help=_DB_HELP),
+    out: str = typer.Option("-", "--out", "-o", help="Output file, or - for stdout."),
+) -> None:
+    """Write the current (not superseded) incidents per the incident export contract, in start
+    order, streaming.  The count goes to stderr.
+
+    Example: `truce export incidents --format csv --date 2024-12-08 --db truce.db --out incidents.csv`
+    """
+    from truce.service.process import export_incidents
+
+    try:
+        day = date.fromisoformat(date_) if date_ else None
+    except ValueError:
+        raise ValidationError(f"--date must be YYYY-MM-DD, got {date_!r}", field="--date") from None
+    uow = _uow(_existing_db(db), write=False)
+    try:
+        with _output(out, fmt) as fh:
+            n = export_incidents(uow, fmt.value, fh, day)
+    finally:
+        uow.close()
+    typer.echo(f"{n:,} incidents" + (f" written to {out}" if out != "-" else ""), err=True)
+
+
+@handle_errors
+def evaluate_cmd(
+    truth: Path = typer.Option(..., "--truth", exists=True, dir_okay=False,
+                               help="The simulator's ground truth (truth.jsonl)."),
+    links: Path | None = typer.Option(
+        None, "--links", exists=True, dir_okay=False,
+        help="The simulator's truth_links.jsonl (which episodes were observed; default: the one "
+             "beside --truth if present, else every episode counts as observed)."),
+    regions: str = typer.Option("gazetteer", "--regions",
+                                help="Region of an incident: gazetteer (nearest settlement, the "
+                                     "truth's rule) or stored (the incident's own region)."),
+    db: Path | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Match the stored incidents against simulated ground truth and print the quality metrics:
+    precision, recall and F1; daily count error per region beside the naive tally; location
+    error by number of observers.
+
+    Example: `truce evaluate --truth out/sim/truth.jsonl --links out/sim/truth_links.jsonl --db truce.db`
+    """
+    from truce.service.process import evaluate_record
+
+    uow = _uow(_existing_db(db), write=False)
+    try:
+        ev = evaluate_record(uow, truth, links, regions=regions)
+    finally:
+        uow.close()
+    typer.echo(ev.text)

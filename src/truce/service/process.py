@@ -1,0 +1,393 @@
+"""The record's pipeline use cases: fuse the stored observations into incidents, export the
+current incidents, and measure them against a simulator's ground truth.
+
+Functions take a unit of work and values (no CLI, no clock): ``truce process``, ``truce export
+incidents`` and ``truce evaluate`` are thin wrappers over them.
+
+The record remembers the agreement it was first processed under (meta key ``agreement``: the
+agreement's id; ``agreement_source``: the bundled name or directory it was loaded from) and
+refuses to fuse it under another one: incidents of two agreements must not share a record.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from truce.errors import ValidationError
+from truce.service.incidents import FusionStored, store_incidents
+from truce.service.ports import IncidentRow, UnitOfWork
+
+DEFAULT_AGREEMENT = "ukraine-2024-12-07"
+META_AGREEMENT = "agreement"
+META_AGREEMENT_SOURCE = "agreement_source"
+FORMATS: tuple[str, ...] = ("jsonl", "geojson", "csv")
+CSV_COLUMNS: tuple[str, ...] = (
+    "id", "start", "end", "kind", "detail", "count", "lat", "lon", "uncertainty_m", "region",
+    "zone", "end_of_fire", "origin_lat", "origin_lon", "n_observations", "n_observers",
+    "n_bearings", "observation_ids", "violations", "side_probability")
+
+_DUMPS = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+# --------------------------------------------------------------------------------------- agreement
+
+@dataclass(frozen=True, slots=True)
+class RecordAgreement:
+    id: str  # the agreement's own id (what the record remembers)
+    source: str  # the bundled name or directory it is loaded from
+    agreement: Any  # truce.agreement.model.Agreement
+
+
+def _load(name_or_dir: str) -> Any:
+    from truce.agreement.loader import load_agreement
+
+    return load_agreement(name_or_dir)
+
+
+def record_agreement(uow: UnitOfWork, requested: str | None = None) -> RecordAgreement:
+    """The agreement to fuse this record under: the one it was first processed under, else
+    ``requested`` or the default.  A ``requested`` agreement other than the remembered one is
+    refused (ValidationError, exit 2).  Reads only; :func:`process_record` remembers it."""
+    with uow:
+        stored_id = uow.meta.get(META_AGREEMENT)
+        stored_src = uow.meta.get(META_AGREEMENT_SOURCE)
+    if requested is None:
+        src = stored_src or stored_id or DEFAULT_AGREEMENT
+        agr = _load(src)
+    else:
+        src = str(requested)
+        agr = _load(src)
+    if stored_id is not None and agr.id != stored_id:
+        raise ValidationError(
+            f"this record was processed under agreement {stored_id!r}"
+            f"{f' ({stored_src})' if stored_src and stored_src != stored_id else ''}, not "
+            f"{agr.id!r}; one record holds one agreement's incidents - use another --db",
+            field="--agreement")
+    return RecordAgreement(id=agr.id, source=stored_src if requested is None and stored_src
+                           else src, agreement=agr)
+
+
+def stored_agreement(uow: UnitOfWork) -> RecordAgreement:
+    """The agreement the record was processed under (ValidationError when never processed)."""
+    with uow:
+        stored_id = uow.meta.get(META_AGREEMENT)
+        stored_src = uow.meta.get(META_AGREEMENT_SOURCE)
+    if stored_id is None:
+        raise ValidationError("the record has not been processed yet (run `truce process`)")
+    return RecordAgreement(id=stored_id, source=stored_src or stored_id,
+                           agreement=_load(stored_src or stored_id))
+
+
+# ------------------------------------------------------------------------------------------ process
+
+def load_observations(uow: UnitOfWork) -> tuple[Any, list[Any]]:
+    """Every stored observation as ``ObservationArrays`` (and the records fusion rejected)."""
+    from truce.fusion.observations import ObservationArrays
+
+    with uow:
+        records = [json.loads(r.record_json) for r in uow.observations.iterate()]
+    return ObservationArrays.from_records(records)
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    agreement: str
+    observations: int
+    not_fused: int  # stored observations fusion could not read (listed in ``rejected``)
+    incidents: int
+    by_kind: dict[str, int]
+    stored: FusionStored
+    rejected: list[Any] = field(default_factory=list)
+
+    @property
+    def head(self) -> str:
+        return self.stored.ledger_entry.entry_hash
+
+
+def stored_records(res: Any, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The export records with ``observation_ids`` as ``source_id/id`` keys (what
+    ``store_incidents`` links by; ``fusion.export.incident_records`` gives the bare ids)."""
+    inc, keys = res.incidents, res.observations.key
+    for k, rec in enumerate(records):
+        rec["observation_ids"] = keys[inc.members[inc.indptr[k]:inc.indptr[k + 1]]].tolist()
+        yield rec
+
+
+def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = None,
+                   params: Any = None) -> ProcessResult:
+    """Fuse every stored observation and store the incidents (one ``fusion`` ledger entry): they
+    replace the current incidents of the observations' time range (superseded, never deleted).
+    Fusion is deterministic, so processing an unchanged record again gives the same incidents."""
+    from truce.fusion.export import incident_records
+    from truce.fusion.pipeline import fuse
+    from truce.geo.frame import AgreementFrame
+
+    if now.tzinfo is None:
+        raise ValidationError("`now` must be timezone-aware (UTC)")
+    ra = record_agreement(uow, agreement)
+    obs, rejected = load_observations(uow)
+    if len(obs) == 0:
+        raise ValidationError("the record holds no observations to process (run `truce ingest`)")
+    res = fuse(obs, AgreementFrame.from_agreement(ra.agreement), params)
+    records = list(stored_records(res, incident_records(res)))
+    t0 = float(np.floor(np.nanmin(obs.t_start)))
+    t1 = float(np.floor(np.nanmax(np.maximum(obs.t_end, obs.t_start)))) + 1.0
+    run = {"agreement": ra.id, "observations": len(obs), "not_fused": len(rejected)}
+    stored = store_incidents(uow, records, start=datetime.fromtimestamp(t0, timezone.utc),
+                             end=datetime.fromtimestamp(t1, timezone.utc), now=now, run_info=run)
+    with uow:
+        if uow.meta.get(META_AGREEMENT) is None:
+            uow.meta.set(META_AGREEMENT, ra.id)
+            uow.meta.set(META_AGREEMENT_SOURCE, ra.source)
+            uow.commit()
+    by_kind = dict(sorted(Counter(r["kind"] for r in records).items()))
+    return ProcessResult(agreement=ra.id, observations=len(obs), not_fused=len(rejected),
+                         incidents=len(records), by_kind=by_kind, stored=stored,
+                         rejected=list(rejected))
+
+
+# ------------------------------------------------------------------------------------------- export
+
+def _local_day(record_json: str) -> date | None:
+    """The local date an observation record was written on (its start time as written)."""
+    try:
+        rec = json.loads(record_json)
+        tv = rec.get("time")
+        t = tv.get("start") if isinstance(tv, Mapping) else tv
+        return datetime.fromisoformat(str(t)).date()
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def incident_day(uow: UnitOfWork, row: IncidentRow) -> date:
+    """An incident's local date: the date its first report was written on (as fusion's
+    ``IncidentArrays.day``); the UTC date when its observations cannot tell.  Inside a ``with``."""
+    first = None
+    for s, o in row.observation_keys:
+        ob = uow.observations.get(s, o)
+        if ob is not None and (first is None or (ob.t_start, ob.source_id, ob.obs_id)
+                               < (first.t_start, first.source_id, first.obs_id)):
+            first = ob
+    d = _local_day(first.record_json) if first is not None else None
+    return d or datetime.fromtimestamp(row.start, timezone.utc).date()
+
+
+def current_incidents(uow: UnitOfWork, day: date | None = None) -> Iterator[dict[str, Any]]:
+    """The current (non-superseded) incident records, in start order; only those of local date
+    ``day`` when given.  Opens its own read transaction for the duration of the iteration."""
+    with uow:
+        if day is None:
+            rows = uow.incidents.list()
+        else:  # every UTC offset is within 14 h: look a day either side, then decide locally
+            lo = datetime(day.year, day.month, day.day, tzinfo=timezone.utc) - timedelta(days=1)
+            rows = [r for r in uow.incidents.list(lo.timestamp(),
+                                                  (lo + timedelta(days=3)).timestamp())
+                    if incident_day(uow, r) == day]
+        for r in rows:
+            yield json.loads(r.record_json)
+
+
+def _feature(rec: dict[str, Any]) -> dict[str, Any]:
+    props = dict(rec)
+    loc = props.pop("location")
+    return {"type": "Feature", "id": rec["id"], "properties": props,
+            "geometry": {"type": "Point", "coordinates": [loc["lon"], loc["lat"]]}}
+
+
+def _csv_row(rec: Mapping[str, Any]) -> list[Any]:
+    loc = rec.get("location") or {}
+    origin = rec.get("origin") or {}
+    oids = rec.get("observation_ids") or []
+
+    def j(v: Any) -> str:
+        return _DUMPS(v) if v not in (None, {}, []) else ""
+
+    vals = {"lat": loc.get("lat"), "lon": loc.get("lon"), "origin_lat": origin.get("lat"),
+            "origin_lon": origin.get("lon"), "n_observations": len(oids),
+            "observation_ids": " ".join(oids), "violations": j(rec.get("violations")),
+            "side_probability": j(rec.get("side_probability"))}
+    out = []
+    for c in CSV_COLUMNS:
+        v = vals[c] if c in vals else rec.get(c)
+        out.append("" if v is None else v)
+    return out
+
+
+def write_incidents(records: Iterable[Mapping[str, Any]], fmt: str, fh: IO[str]) -> int:
+    """Write incident records as ``jsonl`` (the export records, one per line), ``geojson`` (a
+    FeatureCollection of points, properties the record) or ``csv`` (flat columns,
+    :data:`CSV_COLUMNS`; ``observation_ids`` space-separated, nested fields as JSON).  Streams:
+    one record at a time.  Returns the number written."""
+    if fmt not in FORMATS:
+        raise ValidationError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}",
+                              field="--format")
+    n = 0
+    if fmt == "jsonl":
+        for rec in records:
+            fh.write(_DUMPS(rec) + "\n")
+            n += 1
+    elif fmt == "geojson":
+        fh.write('{"type":"FeatureCollection","features":[')
+        for rec in records:
+            fh.write(("," if n else "") + "\n" + _DUMPS(_feature(dict(rec))))
+            n += 1
+        fh.write("\n]}\n")
+    else:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(CSV_COLUMNS)
+        for rec in records:
+            w.writerow(_csv_row(rec))
+            n += 1
+    return n
+
+
+def export_incidents(uow: UnitOfWork, fmt: str, fh: IO[str], day: date | None = None) -> int:
+    """The current incidents (of local date ``day``) written to ``fh`` in ``fmt``."""
+    return write_incidents(current_incidents(uow, day), fmt, fh)
+
+
+# ----------------------------------------------------------------------------------------- evaluate
+
+def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    path = Path(path)
+    out = []
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for i, line in enumerate(fh, start=1):
+                if line.strip():
+                    try:
+                        out.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise ValidationError(f"line {i}: malformed JSON ({exc.msg})",
+                                              where=str(path)) from None
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
+    return out
+
+
+def stored_incident_arrays(rows: list[IncidentRow], obs: Any, frame: Any) -> Any:
+    """Stored incidents as fusion's ``IncidentArrays`` (members index ``obs``), for scoring."""
+    from truce.fusion.pipeline import IncidentArrays
+
+    recs = [json.loads(r.record_json) for r in rows]
+    index = {k: i for i, k in enumerate(obs.key.tolist())}
+    members: list[int] = []
+    indptr = [0]
+    day = []
+    for r in rows:
+        m = [index[f"{s}/{o}"] for s, o in r.observation_keys if f"{s}/{o}" in index]
+        members.extend(m)
+        indptr.append(len(members))
+        if m:
+            mi = np.asarray(m)
+            first = mi[np.lexsort((obs.key[mi].astype(str), obs.t_start[mi]))[0]]
+            day.append(int(obs.day[first]))
+        else:
+            day.append(datetime.fromtimestamp(r.start, timezone.utc).date().toordinal())
+    lon = np.array([r.lon for r in rows], float)
+    lat = np.array([r.lat for r in rows], float)
+    x, y = frame.projection.to_xy(lon, lat) if rows else (np.zeros(0), np.zeros(0))
+
+    def origin(rec: Mapping[str, Any], k: str) -> float:
+        o = rec.get("origin")
+        return float(o[k]) if isinstance(o, Mapping) else float("nan")
+
+    return IncidentArrays(
+        id=np.array([r.id for r in rows], object),
+        t_start=np.array([r.start for r in rows], float),
+        t_end=np.array([r.end for r in rows], float),
+        day=np.array(day, np.int64), kind=np.array([r.kind for r in rows], object),
+        detail=np.array([r.detail for r in rows], object),
+        count=np.array([r.count for r in rows], np.int64), x=np.asarray(x, float),
+        y=np.asarray(y, float), lon=lon, lat=lat,
+        uncertainty_m=np.array([r.uncertainty_m for r in rows], float),
+        origin_lon=np.array([origin(c, "lon") for c in recs], float),
+        origin_lat=np.array([origin(c, "lat") for c in recs], float),
+        end=np.array([c.get("end_of_fire") for c in recs], object),
+        n_observations=np.diff(np.asarray(indptr, np.int64)),
+        n_observers=np.array([int(c.get("n_observers") or 0) for c in recs], np.int64),
+        n_bearings=np.array([int(c.get("n_bearings") or 0) for c in recs], np.int64),
+        region=np.array([c.get("region") for c in recs], object),
+        indptr=np.asarray(indptr, np.int64), members=np.asarray(members, np.int64))
+
+
+def nearest_settlement_regions(frame: Any) -> Any:
+    """``region_of(x, y)``: the region of the nearest starter-gazetteer settlement (the rule the
+    simulator's truth uses, ``truce.sim.places.Places``)."""
+    from truce.gazetteer.sources import starter_gazetteer
+    from truce.sim.places import Places
+
+    places = Places.from_gazetteer(starter_gazetteer(), frame)
+    names = np.asarray(places.regions, dtype=object)
+
+    def region_of(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return names[places.region[places.nearest(x, y)]]
+
+    return region_of
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    agreement: str
+    quality: Any  # truce.evaluate.metrics.Quality
+    observations: int
+    incidents: int
+    truth: int
+    observed_from: str  # the links file, or why every episode counts as observed
+    text: str
+
+
+def evaluate_record(uow: UnitOfWork, truth_path: str | Path, links_path: str | Path | None = None,
+                    *, regions: str = "gazetteer") -> Evaluation:
+    """Match the stored current incidents against a simulator's ``truth.jsonl`` and compute the
+    DESIGN metrics beside the naive tally of the stored observations.
+
+    ``links_path`` (``truth_links.jsonl``; default: the one beside ``truth_path`` if present)
+    gives the episodes some observation perceived (recall over observed episodes); without it
+    every episode counts as observed.  ``regions``: ``"gazetteer"`` puts an incident in the
+    region of its nearest starter-gazetteer settlement (the truth's rule), ``"stored"`` uses the
+    incidents' own region."""
+    from truce.evaluate.match import TruthArrays
+    from truce.evaluate.metrics import evaluate
+    from truce.evaluate.report import format_quality
+    from truce.geo.frame import AgreementFrame
+
+    ra = stored_agreement(uow)
+    frame = AgreementFrame.from_agreement(ra.agreement)
+    truth_recs = read_jsonl(truth_path)
+    try:
+        truth = TruthArrays.from_records(truth_recs, frame.projection)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError(f"not simulator ground truth (truth.jsonl): {exc}",
+                              where=str(truth_path)) from None
+    if links_path is None:
+        sib = Path(truth_path).with_name("truth_links.jsonl")
+        links_path = sib if sib.is_file() else None
+    if links_path is not None:
+        observed = {r["episode_id"] for r in read_jsonl(links_path) if r.get("episode_id")}
+        observed_from = str(links_path)
+    else:
+        observed = set(truth.id.tolist())
+        observed_from = "no truth_links.jsonl: every episode counts as observed"
+    obs, _ = load_observations(uow)
+    with uow:
+        rows = uow.incidents.list()
+    inc = stored_incident_arrays(rows, obs, frame)
+    if regions not in ("gazetteer", "stored"):
+        raise ValidationError("must be gazetteer or stored", field="--regions")
+    region_of = nearest_settlement_regions(frame) if regions == "gazetteer" else None
+    q = evaluate(inc, obs, truth, observed, region_of)
+    head = (f"== {ra.id}: {len(obs):,} observations, {len(rows):,} stored incidents, "
+            f"{q.n_truth:,} episodes ({q.n_observed:,} observed; {observed_from})")
+    text = head + "\n" + format_quality("truce (stored incidents)", q)
+    return Evaluation(agreement=ra.id, quality=q, observations=len(obs), incidents=len(rows),
+                      truth=len(truth_recs), observed_from=observed_from, text=text)

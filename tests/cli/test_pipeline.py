@@ -1,0 +1,193 @@
+"""``truce process``, ``truce export incidents`` and ``truce evaluate`` on a small simulated day."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from datetime import date, datetime, timezone
+
+import numpy as np
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from truce.cli import pipeline
+
+app = typer.Typer()
+app.command("process")(pipeline.process_cmd)
+app.add_typer(pipeline.export_app, name="export")
+app.command("evaluate")(pipeline.evaluate_cmd)
+runner = CliRunner()
+
+AGREEMENT = "ukraine-2024-12-07"
+
+
+@pytest.fixture(scope="module")
+def sim_dir(tmp_path_factory):
+    from truce.agreement.loader import load_agreement
+    from truce.gazetteer.sources import starter_gazetteer
+    from truce.sim import Scenario, simulate
+    from truce.sim.io import write_outputs
+
+    out = tmp_path_factory.mktemp("sim")
+    sc = Scenario.uniform(AGREEMENT, date(2024, 12, 8), 1, 7, "typical", scale=0.3)
+    res = simulate(sc, load_agreement(AGREEMENT), starter_gazetteer(), np.random.default_rng(7),
+                   reports=False)
+    write_outputs(res, out)
+    return out
+
+
+@pytest.fixture
+def db(tmp_path, sim_dir):
+    from truce.service.ingest import ingest_jsonl
+    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+    path = tmp_path / "r.db"
+    uow = SqlUnitOfWork(sqlite_url(path))
+    try:
+        r = ingest_jsonl(sim_dir / "observations.jsonl", uow, now=datetime.now(timezone.utc))
+    finally:
+        uow.close()
+    assert r.added > 20 and not r.rejected
+    return path
+
+
+def _current(db) -> list[tuple[str, int]]:
+    with sqlite3.connect(db) as c:
+        return c.execute("select id, fusion_run from incidents where superseded_by is null "
+                         "order by id").fetchall()
+
+
+def _process(db, *extra: str):
+    r = runner.invoke(app, ["process", "--db", str(db), *extra])
+    return r
+
+
+def test_process_stores_incidents_and_is_repeatable(db):
+    r = _process(db)
+    assert r.exit_code == 0, r.output
+    first = _current(db)
+    assert first, "no incidents stored"
+    assert f"incidents {len(first)} (" in r.stdout
+    with sqlite3.connect(db) as c:
+        head = c.execute("select entry_hash from ledger order by seq desc limit 1").fetchone()[0]
+        kinds = c.execute("select kind from ledger order by seq").fetchall()
+        links = c.execute("select count(*) from incident_observations").fetchone()[0]
+        agr = c.execute("select value from meta where key = 'agreement'").fetchone()[0]
+    assert f"head {head}" in r.stdout
+    assert [k for (k,) in kinds] == ["ingest", "fusion"]
+    assert links >= len(first) and agr == AGREEMENT
+
+    r = _process(db)  # again: the same incidents, the old ones superseded
+    assert r.exit_code == 0, r.output
+    again = _current(db)
+    assert [i for i, _ in again] == [i for i, _ in first]
+    assert {run for _, run in again} == {3}
+    assert f"superseded {len(first)}" in r.stdout
+
+
+def test_another_agreement_is_refused(db):
+    assert _process(db).exit_code == 0
+    r = _process(db, "--agreement", "minsk-2015")
+    assert r.exit_code == 2
+    assert "processed under agreement 'ukraine-2024-12-07'" in r.output
+    assert _process(db, "--agreement", AGREEMENT).exit_code == 0
+
+
+def test_process_needs_a_record(tmp_path):
+    r = _process(tmp_path / "none.db")
+    assert r.exit_code == 2 and "no record at" in r.output
+
+
+def _export(db, fmt: str, *extra: str) -> str:
+    r = runner.invoke(app, ["export", "incidents", "--format", fmt, "--db", str(db), *extra])
+    assert r.exit_code == 0, r.output
+    return r.stdout
+
+
+def test_export_formats_parse_back(db, tmp_path):
+    assert _process(db).exit_code == 0
+    ids = sorted(i for i, _ in _current(db))
+
+    recs = [json.loads(line) for line in _export(db, "jsonl").splitlines() if line.strip()]
+    assert sorted(r["id"] for r in recs) == ids
+    for r in recs:
+        assert {"id", "start", "end", "kind", "count", "location", "uncertainty_m",
+                "observation_ids"} <= set(r)
+        assert all("/" in k for k in r["observation_ids"])
+
+    gj = json.loads(_export(db, "geojson"))
+    assert gj["type"] == "FeatureCollection"
+    assert sorted(f["id"] for f in gj["features"]) == ids
+    f0 = gj["features"][0]
+    assert f0["geometry"]["type"] == "Point" and len(f0["geometry"]["coordinates"]) == 2
+
+    rows = list(csv.DictReader(io.StringIO(_export(db, "csv"))))
+    assert sorted(r["id"] for r in rows) == ids
+    assert all(float(r["lat"]) and float(r["lon"]) for r in rows)
+
+    out = tmp_path / "inc.csv"
+    r = runner.invoke(app, ["export", "incidents", "--format", "csv", "--db", str(db),
+                            "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    with out.open(newline="") as fh:
+        assert len(list(csv.DictReader(fh))) == len(ids)
+
+
+def test_export_by_local_date(db):
+    assert _process(db).exit_code == 0
+    n = len(_current(db))
+    day = [line for line in _export(db, "jsonl", "--date", "2024-12-08").splitlines() if line]
+    assert len(day) == n  # a one-day run: every incident was first reported on 2024-12-08
+    assert _export(db, "jsonl", "--date", "2024-12-10").strip() == ""
+    r = runner.invoke(app, ["export", "incidents", "--db", str(db), "--date", "8/12"])
+    assert r.exit_code == 2
+
+
+def test_evaluate_prints_the_metrics(db, sim_dir):
+    r = runner.invoke(app, ["evaluate", "--truth", str(sim_dir / "truth.jsonl"), "--db", str(db)])
+    assert r.exit_code == 2 and "not been processed" in r.output
+    assert _process(db).exit_code == 0
+    r = runner.invoke(app, ["evaluate", "--truth", str(sim_dir / "truth.jsonl"),
+                            "--links", str(sim_dir / "truth_links.jsonl"), "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "F1 " in r.stdout and "naive tally" in r.stdout
+
+
+def test_evaluate_stored_equals_fresh_fusion(db, sim_dir):
+    """Scoring the stored incidents gives what scoring the fusion result directly gives."""
+    from truce.agreement.loader import load_agreement
+    from truce.evaluate.match import TruthArrays
+    from truce.evaluate.metrics import evaluate
+    from truce.fusion.pipeline import fuse
+    from truce.geo.frame import AgreementFrame
+    from truce.service.process import (evaluate_record, load_observations,
+                                       nearest_settlement_regions, read_jsonl)
+    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+    assert _process(db).exit_code == 0
+    uow = SqlUnitOfWork(sqlite_url(db), write=False)
+    try:
+        ev = evaluate_record(uow, sim_dir / "truth.jsonl", sim_dir / "truth_links.jsonl")
+        obs, _ = load_observations(uow)
+    finally:
+        uow.close()
+    frame = AgreementFrame.from_agreement(load_agreement(AGREEMENT))
+    res = fuse(obs, frame)
+    truth = TruthArrays.from_records(read_jsonl(sim_dir / "truth.jsonl"), frame.projection)
+    observed = {r["episode_id"] for r in read_jsonl(sim_dir / "truth_links.jsonl")
+                if r["episode_id"]}
+    q = evaluate(res.incidents, res.observations, truth, observed,
+                 nearest_settlement_regions(frame))
+    assert (ev.quality.n_matched, ev.quality.n_incidents) == (q.n_matched, q.n_incidents)
+    assert ev.quality.f1 == pytest.approx(q.f1)
+    assert ev.quality.region_days == q.region_days
+
+
+def test_help_has_examples():
+    for args in (["process", "--help"], ["export", "incidents", "--help"],
+                 ["evaluate", "--help"]):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 0 and "Example:" in r.stdout, args
