@@ -80,15 +80,19 @@ def run_demo(out: Path, *, seed: int = 7, progress: bool = False,
     }
     (out / "geometry_check.json").write_text(json.dumps(geometry, indent=2) + "\n", encoding="utf-8")
 
-    record, fusion = _record_and_fuse(result, frame, out, paths["observations.jsonl"])
+    record, fusion = _record_and_fuse(out / "simulation", out)
 
-    inc = fusion["result"].incidents
+    incidents = [json.loads(line) for line in fusion["jsonl"].read_text(encoding="utf-8").splitlines()]
+    kind = np.array([r["kind"] for r in incidents], dtype=object)
+    count = np.array([r["count"] for r in incidents], dtype=float)
+    ilon = np.array([r["location"]["lon"] for r in incidents], dtype=float)
+    ilat = np.array([r["location"]["lat"] for r in incidents], dtype=float)
     layers = []
-    for kind, colour in KIND_COLOURS.items():
-        m = inc.kind == kind
+    for k, colour in KIND_COLOURS.items():
+        m = kind == k
         if m.any():
-            size = np.clip(np.sqrt(inc.count[m].astype(float)) * 3.0, 3.0, 60.0)
-            layers.append(PointLayer(inc.lon[m], inc.lat[m], f"incident: {kind} ({m.sum():,})", colour,
+            size = np.clip(np.sqrt(count[m]) * 3.0, 3.0, 60.0)
+            layers.append(PointLayer(ilon[m], ilat[m], f"incident: {k} ({m.sum():,})", colour,
                                      size, alpha=0.45))
     pos = result.network.positions
     layers.append(PointLayer(np.asarray(pos.lon), np.asarray(pos.lat), "monitor positions", "#111111", 10.0,
@@ -106,7 +110,7 @@ def run_demo(out: Path, *, seed: int = 7, progress: bool = False,
         f"class's withdrawal distance {geometry['origins_inside_withdrawal_distance']:,}"
         + f"\nrecord: {record['added']:,} observations ingested into {record['db']}; "
         f"verify: {record['verify']}"
-        + f"\nfusion: {q.n_incidents:,} incidents from {stats.observations:,} observations; against "
+        + f"\nfusion: {record['incidents']:,} incidents from {stats.observations:,} observations; against "
         f"the truth: precision {q.precision:.2f}, recall {q.recall_observed:.2f} (of observed "
         f"episodes), F1 {q.f1:.2f}; ceasefire violations fused {q.fused_count:,.0f} / naive tally "
         f"{q.naive_count:,.0f} / true {q.true_count:,.0f}  (fusion is work in progress: docs/fusion.md)"
@@ -119,18 +123,14 @@ def run_demo(out: Path, *, seed: int = 7, progress: bool = False,
                       figures={"stats": stats, "geometry": geometry, "quality": q, "record": record})
 
 
-def _record_and_fuse(result, frame: AgreementFrame, out: Path, observations: Path):  # type: ignore[no-untyped-def]
-    """Ingest into a fresh SQLite record and verify it; fuse and score against the truth."""
+def _record_and_fuse(sim_dir: Path, out: Path):  # type: ignore[no-untyped-def]
+    """The record stages, as `truce ingest / verify / process / export / evaluate` run them:
+    ingest into a fresh SQLite record, verify it, fuse it, export and score the incidents."""
     from datetime import datetime, timezone
 
-    from truce.evaluate.match import TruthArrays
-    from truce.evaluate.metrics import evaluate
-    from truce.fusion.export import write_geojson, write_jsonl
-    from truce.fusion.observations import ObservationArrays
-    from truce.fusion.pipeline import fuse
     from truce.service.ingest import ingest_jsonl
+    from truce.service.process import evaluate_record, export_incidents, process_record
     from truce.service.verify import verify_record
-    from truce.sim.io import link_records, observation_records, truth_records
     from truce.storage.sql import SqlUnitOfWork, sqlite_url
 
     db = out / "truce.db"
@@ -138,29 +138,22 @@ def _record_and_fuse(result, frame: AgreementFrame, out: Path, observations: Pat
         p.unlink(missing_ok=True)
     uow = SqlUnitOfWork(sqlite_url(db))
     try:
-        added = ingest_jsonl(observations, uow, now=datetime.now(timezone.utc)).added
+        now = datetime.now(timezone.utc)
+        added = ingest_jsonl(sim_dir / "observations.jsonl", uow, now=now).added
+        processed = process_record(uow, now=now, agreement=DEMO_AGREEMENT)
         with uow:
             report = verify_record(uow)
+        paths = {}
+        for fmt in ("jsonl", "geojson"):
+            paths[fmt] = out / f"incidents.{fmt}"
+            with open(paths[fmt], "w", encoding="utf-8") as fh:
+                export_incidents(uow, fmt, fh)
+        evaluation = evaluate_record(uow, sim_dir / "truth.jsonl")
     finally:
         uow.close()
-    obs, _ = ObservationArrays.from_records(observation_records(result))
-    res = fuse(obs, frame)
-    truth = TruthArrays.from_records(truth_records(result), frame.projection)
-    observed = {r["episode_id"] for r in link_records(result) if r["episode_id"]}
-    places = result.places
-
-    def region_of(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return np.asarray(places.regions, dtype=object)[places.region[places.nearest(x, y)]]
-
-    quality = evaluate(res.incidents, res.observations, truth, observed, region_of)
-    with open(out / "incidents.jsonl", "w", encoding="utf-8") as fh:
-        write_jsonl(res, fh)
-    with open(out / "incidents.geojson", "w", encoding="utf-8") as fh:
-        write_geojson(res, fh)
     verdict = f"intact, head {report.head_hash[:16]}…" if report.ok else report.message()
-    return ({"db": db, "added": added, "verify": verdict},
-            {"result": res, "quality": quality, "jsonl": out / "incidents.jsonl",
-             "geojson": out / "incidents.geojson"})
+    return ({"db": db, "added": added, "verify": verdict, "incidents": processed.incidents},
+            {"quality": evaluation.quality, "jsonl": paths["jsonl"], "geojson": paths["geojson"]})
 
 
 class _progress:

@@ -53,6 +53,18 @@ class Associator(Protocol):
     def __call__(self, problem: AssociationInput, params: FusionParams) -> np.ndarray: ...
 
 
+
+def reciprocal_pairs(a: np.ndarray, b: np.ndarray, cost: np.ndarray, n: int) -> np.ndarray:
+    """For candidate pairs ``(a, b)`` among ``n`` nodes, which pairs are each other's best
+    partner (smallest cost; ties to the smallest partner index).  Vectorised, one pass."""
+    node, other, c = np.r_[a, b], np.r_[b, a], np.r_[cost, cost]
+    mind = np.full(n, np.inf)
+    np.minimum.at(mind, node, c)
+    tie = c == mind[node]
+    best = np.full(n, n, np.int64)
+    np.minimum.at(best, node[tie], other[tie])
+    return (best[a] == b) & (best[b] == a)
+
 def connected(problem: AssociationInput, params: FusionParams) -> np.ndarray:
     """Connected components over the accepted pairs (baseline associator)."""
     return components(problem.n, problem.i, problem.j)
@@ -178,16 +190,7 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
         ekey, ca, cb, d2 = ekey[ok], ca[ok], cb[ok], d2[ok]
         if not len(ekey):
             break
-        # each cluster's best partner (smallest d2, then smallest name)
-        node = np.r_[ca, cb]
-        other = np.r_[cb, ca]
-        dd = np.r_[d2, d2]
-        mind = np.full(n, np.inf)
-        np.minimum.at(mind, node, dd)
-        tie = dd == mind[node]
-        best = np.full(n, n, np.int64)
-        np.minimum.at(best, node[tie], other[tie])
-        mutual = (best[ca] == cb) & (best[cb] == ca)
+        mutual = reciprocal_pairs(ca, cb, d2, n)
         if not mutual.any():
             break
         ma, mb = ca[mutual], cb[mutual]  # ma < mb: mb merges into ma

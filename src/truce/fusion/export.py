@@ -20,14 +20,14 @@ def _iso(t: float) -> str:
 
 def incident_records(result: FusionResult, decimals: int = 5) -> Iterator[dict[str, Any]]:
     """One record per incident: ``id, start, end, kind, detail, count, location{lat, lon},
-    uncertainty_m, observation_ids, side_probability, zone, region, violations`` plus the fusion's
+    uncertainty_m, observation_ids (``source_id/id``), side_probability, zone, region, violations`` plus the fusion's
     own fields (``end_of_fire``, ``origin``, ``n_observers``, ``n_bearings``).  Side probability,
     zone and violations are filled by adjudication (a later stage)."""
     inc = result.incidents
     lat, lon = np.round(inc.lat, decimals).tolist(), np.round(inc.lon, decimals).tolist()
     olat, olon = np.round(inc.origin_lat, decimals).tolist(), np.round(inc.origin_lon, decimals).tolist()
     unc = np.round(inc.uncertainty_m).tolist()
-    keys = result.observations.id
+    keys = result.observations.key  # source_id/id: an id is unique only within its source
     for k in range(len(inc)):
         m = inc.members[inc.indptr[k]:inc.indptr[k + 1]]
         yield {

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from truce.fusion.association import _compact
+from truce.fusion.association import _compact, reciprocal_pairs
 from truce.fusion.observations import EXPLOSION, IMPACT, OUTGOING, PROJECTILE
 from truce.fusion.params import FusionParams
 
@@ -111,13 +111,7 @@ def _rejoin(root: np.ndarray, a: np.ndarray, b: np.ndarray, dt0: np.ndarray, dt1
             a, b, cost, lo, hi = a[free], b[free], cost[free], lo[free], hi[free]
             if not len(lo):
                 break
-        node, other, c = np.r_[lo, hi], np.r_[hi, lo], np.r_[cost, cost]
-        mind = np.full(k, np.inf)
-        np.minimum.at(mind, node, c)
-        tie = c == mind[node]
-        best = np.full(k, k, np.int64)
-        np.minimum.at(best, node[tie], other[tie])
-        mutual = (best[lo] == hi) & (best[hi] == lo)
+        mutual = reciprocal_pairs(lo, hi, cost, k)
         if not mutual.any():
             break
         m = np.arange(k)

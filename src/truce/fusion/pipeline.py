@@ -71,8 +71,9 @@ class FusionResult:
     params: FusionParams = field(default_factory=FusionParams)
 
     def observation_ids(self, k: int) -> list[str]:
+        """Incident ``k``'s observations as ``source_id/id`` keys (ids are unique per source)."""
         m = self.incidents.members[self.incidents.indptr[k]:self.incidents.indptr[k + 1]]
-        return self.observations.id[m].tolist()
+        return self.observations.key[m].tolist()
 
 
 def canonical(obs: ObservationArrays) -> ObservationArrays:

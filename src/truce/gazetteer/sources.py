@@ -28,7 +28,7 @@ from truce.gazetteer.admin1 import UA_ADMIN1, canonical_admin1
 from truce.gazetteer.model import Place
 from truce.gazetteer.naming import national_name, usable_alternates
 from truce.gazetteer.store import Gazetteer
-from truce.io.points import RowError
+from truce.io.points import RowError, csv_rows
 
 #: Columns of a GeoNames ``geoname`` table dump (``UA.txt``, ``allCountries.txt``).
 GEONAMES_COLUMNS: Final = (
@@ -374,19 +374,7 @@ def read_csv(path: Path | str) -> tuple[Gazetteer, list[RowError]]:
         except csv.Error as exc:
             raise ValidationError(f"unreadable header ({exc})", where=f"{path}:1") from None
         cols = _csv_columns(header, f"{path}:1")
-        line = 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                line = reader.line_num
-                errors.append(RowError(line, f"unreadable row ({exc})"))
-                continue
-            line = reader.line_num
-            if not row or all(not c.strip() for c in row):
-                continue
+        for line, row in csv_rows(reader, errors):
             if len(row) != len(header):
                 errors.append(RowError(line, f"expected {len(header)} columns, got {len(row)}"))
                 continue

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +27,21 @@ class PointTable:
     lat: np.ndarray = field(default_factory=lambda: np.empty(0))
     lon: np.ndarray = field(default_factory=lambda: np.empty(0))
     errors: list[RowError] = field(default_factory=list)
+
+
+def csv_rows(reader: Any, errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank rows of a ``csv.reader`` with their 1-based line numbers; a row the csv module
+    cannot read becomes a :class:`RowError` in ``errors`` and reading goes on."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, UnicodeDecodeError) as exc:
+            errors.append(RowError(reader.line_num, f"unreadable row ({exc})"))
+            continue
+        if row and any(c.strip() for c in row):
+            yield reader.line_num, row
 
 
 def read_points_csv(path: Path) -> PointTable:
@@ -49,19 +66,7 @@ def read_points_csv(path: Path) -> PointTable:
         table = PointTable(header=header)
         lats: list[float] = []
         lons: list[float] = []
-        line = 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except (csv.Error, UnicodeDecodeError) as exc:
-                line += 1
-                table.errors.append(RowError(line, f"unreadable row ({exc})"))
-                continue
-            line = reader.line_num
-            if not row or all(not c.strip() for c in row):
-                continue
+        for line, row in csv_rows(reader, table.errors):
             if len(row) <= max(ilat, ilon):
                 table.errors.append(RowError(line, f"expected {len(header)} columns, got {len(row)}"))
                 continue

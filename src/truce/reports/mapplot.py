@@ -58,6 +58,7 @@ def render_agreement_map(
     line plus the security zone and a margin.
     """
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -87,12 +88,9 @@ def render_agreement_map(
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
     ax.set_aspect("equal")
-    ticks = ax.get_xticks()
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([f"{t / 1000:.0f}" for t in ticks])
-    ticks = ax.get_yticks()
-    ax.set_yticks(ticks)
-    ax.set_yticklabels([f"{t / 1000:.0f}" for t in ticks])
+    km = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v / 1000:.0f}")
+    ax.xaxis.set_major_formatter(km)
+    ax.yaxis.set_major_formatter(km)
     ax.set_xlabel(f"km east ({frame.projection.crs.coordinate_operation.method_name})")
     ax.set_ylabel("km north")
     ax.set_title(title or a.title, fontsize=11)

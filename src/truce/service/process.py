@@ -113,15 +113,6 @@ class ProcessResult:
         return self.stored.ledger_entry.entry_hash
 
 
-def stored_records(res: Any, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """The export records with ``observation_ids`` as ``source_id/id`` keys (what
-    ``store_incidents`` links by; ``fusion.export.incident_records`` gives the bare ids)."""
-    inc, keys = res.incidents, res.observations.key
-    for k, rec in enumerate(records):
-        rec["observation_ids"] = keys[inc.members[inc.indptr[k]:inc.indptr[k + 1]]].tolist()
-        yield rec
-
-
 def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = None,
                    params: Any = None) -> ProcessResult:
     """Fuse every stored observation and store the incidents (one ``fusion`` ledger entry): they
@@ -138,7 +129,7 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
     if len(obs) == 0:
         raise ValidationError("the record holds no observations to process (run `truce ingest`)")
     res = fuse(obs, AgreementFrame.from_agreement(ra.agreement), params)
-    records = list(stored_records(res, incident_records(res)))
+    records = list(incident_records(res))
     t0 = float(np.floor(np.nanmin(obs.t_start)))
     t1 = float(np.floor(np.nanmax(np.maximum(obs.t_end, obs.t_start)))) + 1.0
     run = {"agreement": ra.id, "observations": len(obs), "not_fused": len(rejected)}

@@ -109,7 +109,7 @@ def scene():
 def test_hand_built_scene():
     res = fuse(arrays(scene()), FRAME)
     groups = sorted(sorted(res.observation_ids(k)) for k in range(len(res.incidents)))
-    assert groups == [["a-1", "b-1"], ["a-2"], ["c-1"]]
+    assert groups == [["a/a-1", "b/b-1"], ["a/a-2"], ["c/c-1"]]
     assert sorted(res.incidents.n_bearings.tolist()) == [1, 1, 2]
 
 
