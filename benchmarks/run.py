@@ -13,7 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-BENCHMARKS = ["bench_classify", "bench_simulate", "bench_parse", "bench_fusion", "bench_ingest"]
+BENCHMARKS = ["bench_classify", "bench_simulate", "bench_parse", "bench_fusion", "bench_ingest",
+              "bench_plan"]
 
 
 def main() -> int:

@@ -34,7 +34,9 @@ def _root(
 
 
 def _register() -> None:
-    from truce.cli import agreement, classify, demo, gazetteer, parse, pipeline, record, simulate
+    from truce.cli import (
+        agreement, classify, demo, gazetteer, parse, pipeline, plan, record, simulate,
+    )
 
     app.add_typer(agreement.app, name="agreement")
     app.add_typer(gazetteer.app, name="gazetteer")
@@ -46,6 +48,7 @@ def _register() -> None:
     app.command("process")(pipeline.process_cmd)
     app.add_typer(pipeline.export_app, name="export")
     app.command("evaluate")(pipeline.evaluate_cmd)
+    app.command("plan")(plan.plan_cmd)
     app.command("demo")(demo.demo_cmd)
 
 
