@@ -49,3 +49,65 @@ def real_2024_agreement(tmp_path_factory: pytest.TempPathFactory):
     )
     write_agreement(a, out)
     return load_agreement(out)
+
+
+# --- PostgreSQL (+PostGIS) for the storage contract suite -------------------------------------
+# TRUCE_TEST_PG_URL names a database the tests may create schemas in (`make pg` / .ci/run set
+# one up); each test gets a fresh empty schema (dropped after), so the suite runs in parallel.
+
+PG_URL = os.environ.get("TRUCE_TEST_PG_URL", "")
+PG_SKIP = ("TRUCE_TEST_PG_URL is unset: the PostgreSQL tests need a PostgreSQL + PostGIS "
+           "database (`make pg` sets one up and prints the URL; CI always runs them)")
+
+
+@pytest.fixture(scope="session")
+def _pg_admin():
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    from sqlalchemy import create_engine
+
+    from truce.storage.sql.url import database_url
+
+    engine = create_engine(database_url(PG_URL))
+    yield engine
+    engine.dispose()
+
+
+def _pg_schema(admin):  # type: ignore[no-untyped-def]
+    """A fresh empty schema in the test database: (url whose search_path is it, drop())."""
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    schema = f"truce_t_{uuid.uuid4().hex[:16]}"
+    with admin.begin() as c:
+        c.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    # public stays on the path: PostGIS lives there
+    url = make_url(str(admin.url.render_as_string(hide_password=False))).update_query_dict(
+        {"options": f"-csearch_path={schema},public"}).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        try:
+            with admin.begin() as c:
+                c.exec_driver_sql("SET LOCAL lock_timeout = '20s'")
+                c.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        except Exception:  # a connection a test left open: the schema stays, harmless
+            pass
+
+    return url, drop
+
+
+@pytest.fixture
+def pg_url(_pg_admin) -> str:
+    """The URL of a fresh, empty PostgreSQL record (its own schema), or skip with the reason."""
+    url, drop = _pg_schema(_pg_admin)
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="module")
+def pg_url_module(_pg_admin) -> str:
+    """Like ``pg_url``, shared by a module's tests."""
+    url, drop = _pg_schema(_pg_admin)
+    yield url
+    drop()

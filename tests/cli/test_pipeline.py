@@ -77,14 +77,14 @@ def test_process_stores_incidents_and_is_repeatable(db):
         links = c.execute("select count(*) from incident_observations").fetchone()[0]
         agr = c.execute("select value from meta where key = 'agreement'").fetchone()[0]
     assert f"head {head}" in r.stdout
-    assert [k for (k,) in kinds] == ["ingest", "fusion"]
+    assert [k for (k,) in kinds] == ["ingest", "fusion", "adjudication"]
     assert links >= len(first) and agr == AGREEMENT
 
     r = _process(db)  # again: the same incidents, the old ones superseded
     assert r.exit_code == 0, r.output
     again = _current(db)
     assert [i for i, _ in again] == [i for i, _ in first]
-    assert {run for _, run in again} == {3}
+    assert {run for _, run in again} == {4}  # 2 fusion, 3 adjudication, 4 fusion again
     assert f"superseded {len(first)}" in r.stdout
 
 

@@ -35,7 +35,8 @@ def _root(
 
 def _register() -> None:
     from truce.cli import (
-        agreement, classify, demo, gazetteer, parse, pipeline, plan, record, simulate,
+        agreement, classify, demo, gazetteer, parse, pipeline, plan, record, report, review,
+        simulate,
     )
 
     app.add_typer(agreement.app, name="agreement")
@@ -48,6 +49,8 @@ def _register() -> None:
     app.command("process")(pipeline.process_cmd)
     app.add_typer(pipeline.export_app, name="export")
     app.command("evaluate")(pipeline.evaluate_cmd)
+    app.add_typer(review.app, name="review")
+    app.command("report")(report.report_cmd)
     app.command("plan")(plan.plan_cmd)
     app.command("demo")(demo.demo_cmd)
 

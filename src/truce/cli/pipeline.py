@@ -13,10 +13,9 @@ from typing import IO, Iterator
 import typer
 
 from truce.cli.errors import handle_errors
-from truce.cli.record import default_db
+from truce.cli.record import _DB_HELP, record_url
 from truce.errors import ValidationError
 
-_DB_HELP = "The record (SQLite file; default $TRUCE_DB or ./truce.db)."
 MAX_REJECTED_SHOWN = 20
 
 
@@ -26,17 +25,15 @@ class ExportFormat(StrEnum):
     csv = "csv"
 
 
-def _existing_db(db: Path | None) -> Path:
-    db = db or default_db()
-    if not db.is_file():
-        raise ValidationError(f"no record at {db} (create one with `truce ingest`)")
-    return db
+def _existing_db(db: str | Path | None) -> str:
+    """The URL of the record ``--db`` names (a SQLite file must exist)."""
+    return record_url(db, must_exist=True)
 
 
-def _uow(db: Path, write: bool = True):  # type: ignore[no-untyped-def]
-    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+def _uow(db: str, write: bool = True):  # type: ignore[no-untyped-def]
+    from truce.storage.sql import SqlUnitOfWork
 
-    return SqlUnitOfWork(sqlite_url(db), write=write)
+    return SqlUnitOfWork(db, write=write)
 
 
 @handle_errors
@@ -45,7 +42,7 @@ def process_cmd(
         None, "--agreement", "-a",
         help="Bundled agreement name or directory (default: the one the record was first "
              "processed under, else ukraine-2024-12-07)."),
-    db: Path | None = typer.Option(None, "--db", help=_DB_HELP),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """Fuse every observation in the record into incidents and store them, with their
     observation links, as one ledger entry.  They replace the current incidents (the replaced
@@ -69,6 +66,7 @@ def process_cmd(
     typer.echo(f"incidents {r.incidents:,} ({kinds}); superseded {r.stored.superseded:,}")
     e = r.stored.ledger_entry
     typer.echo(f"ledger entry {e.seq}, head {e.entry_hash}")
+    typer.echo(f"violations {r.violations:,}; ledger entry {r.adjudication.ledger_entry.seq}, head {r.head}")
 
 
 export_app = typer.Typer(
@@ -101,7 +99,7 @@ def export_incidents_cmd(
     date_: str | None = typer.Option(None, "--date",
                                      help="Only incidents of this local date (YYYY-MM-DD: the "
                                           "date their first report was written on)."),
-    db: Path | None = typer.Option(None, "--db", help=_DB_HELP),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
     out: str = typer.Option("-", "--out", "-o", help="Output file, or - for stdout."),
 ) -> None:
     """Write the current (not superseded) incidents per the incident export contract, in start
@@ -135,7 +133,7 @@ def evaluate_cmd(
     regions: str = typer.Option("gazetteer", "--regions",
                                 help="Region of an incident: gazetteer (nearest settlement, the "
                                      "truth's rule) or stored (the incident's own region)."),
-    db: Path | None = typer.Option(None, "--db", help=_DB_HELP),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """Match the stored incidents against simulated ground truth and print the quality metrics:
     precision, recall and F1; daily count error per region beside the naive tally; location

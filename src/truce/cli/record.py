@@ -15,11 +15,23 @@ MAX_REJECTED_SHOWN = 20
 
 
 def default_db() -> Path:
-    """``$TRUCE_DB`` or ``./truce.db``."""
+    """``$TRUCE_DB`` or ``./truce.db`` (as a path: use ``record_url`` for URLs)."""
     return Path(os.environ.get("TRUCE_DB") or "truce.db")
 
 
-_DB_HELP = "The record (SQLite file; default $TRUCE_DB or ./truce.db)."
+def record_url(db: str | Path | None, *, must_exist: bool = False) -> str:
+    """``--db`` (a SQLite file or a ``postgresql://`` URL; default ``$TRUCE_DB``, then
+    ``./truce.db``) as the URL to open; ``must_exist``: refuse a SQLite file that is not there."""
+    from truce.storage.sql import database_url, is_url
+
+    db = db or os.environ.get("TRUCE_DB") or "truce.db"
+    if must_exist and not is_url(db) and not Path(db).is_file():
+        raise ValidationError(f"no record at {db} (create one with `truce ingest`)")
+    return database_url(db)
+
+
+_DB_HELP = ("The record: a SQLite file or a postgresql:// URL (default $TRUCE_DB or "
+            "./truce.db).")
 
 
 @handle_errors
@@ -27,7 +39,7 @@ def ingest_cmd(
     files: list[Path] = typer.Argument(
         ..., exists=True, dir_okay=False,
         help="Observation files (.jsonl, one record per line) or narrative reports (.txt)."),
-    db: Path | None = typer.Option(None, "--db", help=_DB_HELP),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
     date_: str | None = typer.Option(
         None, "--date", help="Narrative reports: report date YYYY-MM-DD (default: the heading's)."),
     tz: str = typer.Option("+02:00", "--tz", help="Narrative reports: the UTC offset of their times."),
@@ -44,15 +56,14 @@ def ingest_cmd(
     Example: `truce ingest out/sim/observations.jsonl out/sim/reports/2024-12-08/op-002.txt --db truce.db`
     """
     from truce.service.ingest import ingest_jsonl, ingest_narrative
-    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+    from truce.storage.sql import SqlUnitOfWork
 
     for f in files:
         if f.suffix.lower() not in (".jsonl", ".txt"):
             raise ValidationError(
                 "expected observation JSONL (.jsonl) or a narrative report (.txt)", where=str(f))
     parse = _narrative_parser(date_, tz, home) if any(f.suffix.lower() == ".txt" for f in files) else None
-    db = db or default_db()
-    uow = SqlUnitOfWork(sqlite_url(db))
+    uow = SqlUnitOfWork(record_url(db))
     try:
         for f in files:
             now = datetime.now(timezone.utc)
@@ -103,7 +114,7 @@ def _narrative_parser(date_: str | None, tz: str, home: Path | None):  # type: i
 
 @handle_errors
 def verify_cmd(
-    db: Path | None = typer.Option(None, "--db", help=_DB_HELP),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
     fast: bool = typer.Option(False, "--fast",
                               help="Check hashes and chain only; skip re-deriving the parsed "
                                    "columns and links from the stored records."),
@@ -116,12 +127,9 @@ def verify_cmd(
     Example: `truce verify --db truce.db`
     """
     from truce.service.verify import verify_record
-    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+    from truce.storage.sql import SqlUnitOfWork
 
-    db = db or default_db()
-    if not db.is_file():
-        raise ValidationError(f"no record at {db} (create one with `truce ingest`)")
-    uow = SqlUnitOfWork(sqlite_url(db), write=False)
+    uow = SqlUnitOfWork(record_url(db, must_exist=True), write=False)
     try:
         with uow:
             rep = verify_record(uow, columns=not fast)

@@ -104,8 +104,60 @@ def diagnose(case: SimCase, params: FusionParams | None = None) -> None:
           np.percentile(d[other], [50, 99, 100]).round())
     # count per kind
     from truce.evaluate.metrics import evaluate
-    q = evaluate(res.incidents, obs, case.truth, case.observed, case.region_of)
+    q = evaluate(res.incidents, obs, case.truth, case.observed, case.region_of, projection=case.frame.projection)
     print(f"F1 {q.f1:.3f} P {q.precision:.3f} R {q.recall_observed:.3f}; count bias {q.count_bias:+.3f}")
+
+
+def oracle_quality(case: SimCase, params: FusionParams | None = None):
+    """The ceiling of association: the observations grouped by the truth (one end cluster per
+    episode end, both ends one incident; false reports alone), then located, counted and scored
+    exactly as fusion does.  What this misses is lost to localisation (no grouping of these
+    reports puts the episode within 2 km), to false reports and to counting - not to association.
+    Evaluation only (it reads the truth links)."""
+    from truce.evaluate.metrics import evaluate
+    from truce.fusion.localize import localize
+    from truce.fusion.pipeline import _assemble, canonical
+    from truce.fusion.triangulate import triangulate
+
+    params = params or FusionParams()
+    obs = canonical(case.obs)
+    res = fuse(obs, case.frame, params)
+    ep, end = truth_labels(case, res)
+    obs = res.observations
+    loc = localize(obs, case.frame.projection, params)
+    n = len(obs)
+    key = np.where(ep >= 0, ep * 3 + end, -1 - np.arange(n))
+    _, cl = np.unique(key, return_inverse=True)
+    cl = cl.ravel()
+    k = int(cl.max()) + 1
+    mx, my, cxx, cxy, cyy = triangulate(cl, k, loc, params)
+    cl_ep = np.zeros(k, np.int64)
+    cl_ep[cl] = np.where(ep >= 0, ep, -1 - np.arange(n))
+    _, inc = np.unique(cl_ep, return_inverse=True)
+    cl_end = np.zeros(k)
+    cl_end[cl] = end
+    lo = np.where(cl_end == 2, 5.0, np.where(cl_end == 1, -5.0, 0.0))  # the true end, as known
+    r = _assemble(obs, loc, case.frame, params, cl, inc.ravel(), cl, mx, my, cxx, cxy, cyy, lo,
+                  (obs.t_end - obs.t_start) > params.vague_window_s)
+    return evaluate(r.incidents, r.observations, case.truth, case.observed, case.region_of,
+                    projection=case.frame.projection)
+
+
+def one_episode_counts(case: SimCase, res: FusionResult) -> list[tuple[str, float, float]]:
+    """``(kind, fused count, true count)`` of every fire incident whose reports are all of one
+    episode (no false report): what the count estimator is judged on (evaluation only)."""
+    ids = {e: n for n, e in enumerate(case.truth.id.tolist())}
+    row = np.array([ids[e] if e is not None else -1
+                    for e, _ in (case.links[k] for k in res.observations.key.tolist())], np.int64)
+    inc = res.incidents
+    out = []
+    for k in range(len(inc)):
+        if inc.kind[k] == "weapon":
+            continue
+        r = np.unique(row[inc.members[inc.indptr[k]:inc.indptr[k + 1]]])
+        if len(r) == 1 and r[0] >= 0:
+            out.append((str(inc.kind[k]), float(inc.count[k]), float(case.truth.count[r[0]])))
+    return out
 
 
 def _lmax(loc) -> np.ndarray:
@@ -119,7 +171,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--intensity", default="typical")
     ap.add_argument("--seed", type=int, default=11)
     a = ap.parse_args(argv)
-    diagnose(sim_case(a.agreement, a.intensity, a.seed))
+    case = sim_case(a.agreement, a.intensity, a.seed)
+    diagnose(case)
+    q = oracle_quality(case)
+    print(f"oracle association (truth grouping, fusion's location and count): F1 {q.f1:.3f} "
+          f"P {q.precision:.3f} R {q.recall_observed:.3f}")
 
 
 if __name__ == "__main__":

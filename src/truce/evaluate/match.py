@@ -64,17 +64,29 @@ class Matching:
 
 
 def match(truth: TruthArrays, x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray,
-          time_tol_s: float = 600.0, radius_m: float = 2000.0) -> Matching:
-    """One-to-one matching of truth rows to incidents at ``(x, y)`` over ``[t0, t1]``."""
+          time_tol_s: float = 600.0, radius_m: float = 2000.0, ox: np.ndarray | None = None,
+          oy: np.ndarray | None = None) -> Matching:
+    """One-to-one matching of truth rows to incidents at ``(x, y)`` over ``[t0, t1]``.
+
+    ``(ox, oy)``: the other located end of two-ended incidents (NaN where none).  An incident is
+    then located at each of its ends, and its distance to an episode is the smallest over its
+    located ends and the episode's two ends - the rule already used for one-ended incidents,
+    whose end is never known for sure (docs/fusion.md, "Matching")."""
     if not len(x) or not len(truth.id):
         z = np.zeros(0, np.int64)
         return Matching(z, z, np.zeros(0))
-    tree = cKDTree(np.column_stack([x, y]))
+    points = [(np.arange(len(x)), x, y)]
+    if ox is not None and oy is not None:
+        has = np.flatnonzero(np.isfinite(ox) & np.isfinite(oy))
+        if len(has):
+            points.append((has, ox[has], oy[has]))
     parts = []
-    for px, py in ((truth.ix, truth.iy), (truth.ox, truth.oy)):
-        ok = np.flatnonzero(np.isfinite(px))
-        m = cKDTree(np.column_stack([px[ok], py[ok]])).sparse_distance_matrix(tree, radius_m, output_type="ndarray")
-        parts.append(np.column_stack([ok[m["i"]], m["j"], m["v"]]))
+    for inc_idx, qx, qy in points:
+        tree = cKDTree(np.column_stack([qx, qy]))
+        for px, py in ((truth.ix, truth.iy), (truth.ox, truth.oy)):
+            ok = np.flatnonzero(np.isfinite(px))
+            m = cKDTree(np.column_stack([px[ok], py[ok]])).sparse_distance_matrix(tree, radius_m, output_type="ndarray")
+            parts.append(np.column_stack([ok[m["i"]], inc_idx[m["j"]], m["v"]]))
     c = np.concatenate(parts)
     ti, ii, d = c[:, 0].astype(np.int64), c[:, 1].astype(np.int64), c[:, 2]
     ok = (np.maximum(truth.t_start[ti], t0[ii]) <= np.minimum(truth.t_end[ti], t1[ii]) + time_tol_s)

@@ -11,6 +11,7 @@ import numpy as np
 from truce.evaluate.match import FIRE_KINDS, TruthArrays, match
 from truce.fusion.observations import KIND_CODE, ObservationArrays
 from truce.fusion.pipeline import IncidentArrays
+from truce.geo.crs import MetricProjection
 
 
 @dataclass(frozen=True)
@@ -44,18 +45,27 @@ def fire_incidents(inc: IncidentArrays) -> np.ndarray:
 
 
 def evaluate(inc: IncidentArrays, obs: ObservationArrays, truth: TruthArrays,
-             observed_ids: set[str], region_of: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
-             ) -> Quality:
+             observed_ids: set[str], region_of: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+             projection: MetricProjection | None = None) -> Quality:
     """Score ceasefire-violation incidents against the fire episodes of the truth.
 
     ``region_of(x, y)``: the region of an incident by the same rule as the truth's (else the
     incidents' own region, the commonest of their observers').
     ``observed_ids``: the episodes at least one observation perceived (from the simulator's links;
     scoring only) - recall over them measures fusion, recall over all the network as well.
+    ``projection`` (the frame's): two-ended incidents are then matched at either of their located
+    ends (:func:`truce.evaluate.match.match`); without it only at their primary location.
     """
     tf = truth.take(np.flatnonzero(truth.kind != "weapon"))
     fi = fire_incidents(inc)
-    m = match(tf, inc.x[fi], inc.y[fi], inc.t_start[fi], inc.t_end[fi])
+    ox = oy = None
+    if projection is not None and len(fi):
+        olon, olat = inc.origin_lon[fi].astype(float), inc.origin_lat[fi].astype(float)
+        has = np.isfinite(olon) & np.isfinite(olat)
+        ox, oy = np.full(len(fi), np.nan), np.full(len(fi), np.nan)
+        if has.any():
+            ox[has], oy[has] = projection.to_xy(olon[has], olat[has])
+    m = match(tf, inc.x[fi], inc.y[fi], inc.t_start[fi], inc.t_end[fi], ox=ox, oy=oy)
     observed = np.isin(tf.id, list(observed_ids))
     nm = len(m.truth)
     prec = nm / max(len(fi), 1)

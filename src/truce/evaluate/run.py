@@ -61,7 +61,8 @@ def run_fusion(case: SimCase, params: FusionParams | None = None) -> tuple[Fusio
     t = time.perf_counter()
     res = fuse(case.obs, case.frame, params)
     dt = time.perf_counter() - t
-    return res, evaluate(res.incidents, res.observations, case.truth, case.observed, case.region_of), dt
+    return res, evaluate(res.incidents, res.observations, case.truth, case.observed, case.region_of,
+                         projection=case.frame.projection), dt
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -81,6 +82,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"== {a.agreement}, {a.intensity}, seed {a.seed}, {a.days} day(s): {len(case.obs):,} observations, "
           f"{q.n_truth:,} episodes ({q.n_observed:,} observed); fusion {dt:.2f} s")
     print(format_quality("truce", q))
+    qp = evaluate(res.incidents, res.observations, case.truth, case.observed, case.region_of)
+    print(f"(two-ended incidents matched at their primary location only: precision {qp.precision:.3f}, "
+          f"recall {qp.recall_observed:.3f}, F1 {qp.f1:.3f})")
     train = sim_case(a.agreement, a.intensity, a.train_seed, a.days, a.scale, frame=case.frame)
     best = tune_dbscan(train)
     bq = run_dbscan(case, *best)

@@ -47,6 +47,9 @@ class AssociationInput:
     t0: np.ndarray  # vague windows as -inf / +inf
     t1: np.ndarray
     kind: np.ndarray
+    #: the pairs' Mahalanobis d² when the caller has already checked them pairwise (gate, kinds,
+    #: windows, no cannot-link): the first round then needs no test (None: tested)
+    d2: np.ndarray | None = None
 
 
 class Associator(Protocol):
@@ -57,12 +60,13 @@ class Associator(Protocol):
 def reciprocal_pairs(a: np.ndarray, b: np.ndarray, cost: np.ndarray, n: int) -> np.ndarray:
     """For candidate pairs ``(a, b)`` among ``n`` nodes, which pairs are each other's best
     partner (smallest cost; ties to the smallest partner index).  Vectorised, one pass."""
-    node, other, c = np.r_[a, b], np.r_[b, a], np.r_[cost, cost]
     mind = np.full(n, np.inf)
-    np.minimum.at(mind, node, c)
-    tie = c == mind[node]
+    np.minimum.at(mind, a, cost)
+    np.minimum.at(mind, b, cost)
     best = np.full(n, n, np.int64)
-    np.minimum.at(best, node[tie], other[tie])
+    ta, tb = cost == mind[a], cost == mind[b]
+    np.minimum.at(best, a[ta], b[ta])
+    np.minimum.at(best, b[tb], a[tb])
     return (best[a] == b) & (best[b] == a)
 
 def connected(problem: AssociationInput, params: FusionParams) -> np.ndarray:
@@ -82,7 +86,7 @@ def member(a: np.ndarray, b: np.ndarray, b_sorted: bool = False) -> np.ndarray:
 
 def unique_int(a: np.ndarray) -> np.ndarray:
     """Sorted distinct values of an integer array (sort-based: faster than hashing here)."""
-    a = np.sort(a, kind="stable")
+    a = np.sort(a)  # introsort: faster than the stable sort on unordered keys
     return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
 
 
@@ -96,7 +100,7 @@ def _compact(labels: np.ndarray) -> tuple[np.ndarray, int]:
     return rank[labels].astype(np.int64), int(used.sum())
 
 
-def mutual_best(problem: AssociationInput, params: FusionParams, batch_nodes: int = 65536) -> np.ndarray:
+def mutual_best(problem: AssociationInput, params: FusionParams, batch_nodes: int = 32768) -> np.ndarray:
     """Constrained reciprocal-best agglomeration, run independently on batches of whole connected
     components of the same-end graph (contiguous index ranges when the observations are in time
     order), so the working set stays small and the cost grows linearly with the observations.
@@ -118,15 +122,16 @@ def mutual_best(problem: AssociationInput, params: FusionParams, batch_nodes: in
     if len(cuts) == 2:
         return _mutual_best(p, params)
     bounds = np.asarray(cuts)
-    e_b = np.searchsorted(bounds, lo, side="right") - 1
+    small = np.int16 if len(bounds) < 2**15 else np.int64  # 16-bit keys: numpy's radix sort
+    e_b = (np.searchsorted(bounds, lo, side="right") - 1).astype(small)
     eo = np.argsort(e_b, kind="stable")
-    e_start = np.searchsorted(e_b[eo], np.arange(len(bounds)))
+    e_start = np.r_[0, np.cumsum(np.bincount(e_b, minlength=len(bounds) - 1))]
     clo, chi = np.minimum(p.cl_i, p.cl_j), np.maximum(p.cl_i, p.cl_j)
     c_b = np.searchsorted(bounds, clo, side="right") - 1
     same = c_b == np.searchsorted(bounds, chi, side="right") - 1
     clo, chi, c_b = clo[same], chi[same], c_b[same]
-    co = np.argsort(c_b, kind="stable")
-    c_start = np.searchsorted(c_b[co], np.arange(len(bounds)))
+    co = np.argsort(c_b.astype(small), kind="stable")
+    c_start = np.r_[0, np.cumsum(np.bincount(c_b, minlength=len(bounds) - 1))]
     labels = np.empty(n, np.int64)
     offset = 0
     for b in range(len(bounds) - 1):
@@ -136,7 +141,7 @@ def mutual_best(problem: AssociationInput, params: FusionParams, batch_nodes: in
         sub = AssociationInput(
             n=a1 - a0, i=lo[e] - a0, j=hi[e] - a0, cl_i=clo[c] - a0, cl_j=chi[c] - a0,
             x=p.x[a0:a1], y=p.y[a0:a1], cxx=p.cxx[a0:a1], cxy=p.cxy[a0:a1], cyy=p.cyy[a0:a1],
-            t0=p.t0[a0:a1], t1=p.t1[a0:a1], kind=p.kind[a0:a1])
+            t0=p.t0[a0:a1], t1=p.t1[a0:a1], kind=p.kind[a0:a1], d2=None if p.d2 is None else p.d2[e])
         lab = _mutual_best(sub, params)
         labels[a0:a1] = lab + offset
         offset += int(lab.max(initial=-1)) + 1
@@ -162,6 +167,12 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
     Ixx, Ixy, Iyy = p.cyy / det, -p.cxy / det, p.cxx / det
     ex, ey = Ixx * p.x + Ixy * p.y, Ixy * p.x + Iyy * p.y
     t0max, t1min = p.t0.astype(float).copy(), p.t1.astype(float).copy()
+    # the union of the precise windows (vague ones neutral): reports of one episode may cover
+    # different parts of it, so two clusters may also merge when their union windows overlap and
+    # the union stays within ``cluster_span_s``
+    fin = np.isfinite(t0max) & np.isfinite(t1min)
+    t0min, t1max = np.where(fin, t0max, np.inf), np.where(fin, t1min, -np.inf)
+    span = params.cluster_span_s
     rep = np.arange(n, dtype=np.int64)  # rep[c]: the cluster c was merged into (one level)
     tol = params.same_end_time_tol_s
 
@@ -171,23 +182,46 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
         return unique_int(k[lo != hi])
 
     lo0, hi0 = np.minimum(p.i, p.j), np.maximum(p.i, p.j)
-    ekey = (lo0 * n + hi0)[lo0 != hi0]  # the candidate pairs are distinct: no sort needed yet
+    distinct = lo0 != hi0
+    ekey = (lo0 * n + hi0)[distinct]  # the candidate pairs are distinct: no sort needed yet
+    ca, cb = lo0[distinct], hi0[distinct]
     clkey = pair_keys(p.cl_i, p.cl_j)
+    # per pair: its cluster distance and whether it must be tested again (a pair whose clusters
+    # did not change since it last passed still passes, with the same distance)
+    if p.d2 is not None:  # tested pairwise by the caller: single observations are the clusters
+        d2 = np.asarray(p.d2, float)[distinct]
+        dirty = np.zeros(len(ekey), bool)
+    else:
+        d2 = np.zeros(len(ekey))
+        dirty = np.ones(len(ekey), bool)
+    touched = np.zeros(n, bool)
     for _ in range(params.max_rounds):
         if not len(ekey):
             break
-        ca, cb = ekey // n, ekey % n
-        # the clusters' fused Gaussians (elementwise over the n slots: cheap, no gathers)
-        D = np.maximum(Ixx * Iyy - Ixy * Ixy, 1e-30)
-        Cxx, Cxy, Cyy = Iyy / D, -Ixy / D, Ixx / D
-        mx, my = Cxx * ex + Cxy * ey, Cxy * ex + Cyy * ey
-        d2 = mahalanobis2(mx[ca] - mx[cb], my[ca] - my[cb], Cxx[ca] + Cxx[cb], Cxy[ca] + Cxy[cb],
-                          Cyy[ca] + Cyy[cb])
-        ok = (d2 <= params.same_end_gate) & ((fam[ca] | fam[cb]) != 3)
-        ok &= np.maximum(t0max[ca], t0max[cb]) <= np.minimum(t1min[ca], t1min[cb]) + tol
-        if len(clkey):
-            ok &= ~member(ekey, clkey, b_sorted=True)
-        ekey, ca, cb, d2 = ekey[ok], ca[ok], cb[ok], d2[ok]
+        s = np.flatnonzero(dirty)
+        if len(s):
+            a, b = ca[s], cb[s]
+            # the clusters' fused Gaussians (elementwise over the n slots: cheap, no gathers)
+            D = np.maximum(Ixx * Iyy - Ixy * Ixy, 1e-30)
+            Cxx, Cxy, Cyy = Iyy / D, -Ixy / D, Ixx / D
+            mx, my = Cxx * ex + Cxy * ey, Cxy * ex + Cyy * ey
+            d2s = mahalanobis2(mx[a] - mx[b], my[a] - my[b], Cxx[a] + Cxx[b], Cxy[a] + Cxy[b],
+                               Cyy[a] + Cyy[b])
+            ok = (d2s <= params.same_end_gate) & ((fam[a] | fam[b]) != 3)
+            inter = np.maximum(t0max[a], t0max[b]) <= np.minimum(t1min[a], t1min[b]) + tol
+            if span > 0:
+                u0, u1 = np.minimum(t0min[a], t0min[b]), np.maximum(t1max[a], t1max[b])
+                inter |= ((np.maximum(t0min[a], t0min[b]) <= np.minimum(t1max[a], t1max[b]) + tol)
+                          & (u1 - u0 <= span))
+            ok &= inter
+            if len(clkey):
+                o = np.flatnonzero(ok)
+                ok[o[member(ekey[s[o]], clkey, b_sorted=True)]] = False
+            d2[s] = d2s
+            if not ok.all():
+                keep = np.ones(len(ekey), bool)
+                keep[s[~ok]] = False
+                ekey, ca, cb, d2 = ekey[keep], ca[keep], cb[keep], d2[keep]
         if not len(ekey):
             break
         mutual = reciprocal_pairs(ca, cb, d2, n)
@@ -201,12 +235,31 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
         ey[ma] += ey[mb]
         t0max[ma] = np.maximum(t0max[ma], t0max[mb])
         t1min[ma] = np.minimum(t1min[ma], t1min[mb])
+        t0min[ma] = np.minimum(t0min[ma], t0min[mb])
+        t1max[ma] = np.maximum(t1max[ma], t1max[mb])
         fam[ma] |= fam[mb]
         rep[mb] = ma
-        ekey = pair_keys(rep[ca], rep[cb])
+        # only the pairs of merged clusters change: re-key and re-test those
+        touched[ma] = True
+        touched[mb] = True
+        t = touched[ca] | touched[cb]
+        tk = pair_keys(rep[ca[t]], rep[cb[t]])
+        keep = ~t
+        ekey = np.r_[ekey[keep], tk]
+        ca, cb = np.r_[ca[keep], tk // n], np.r_[cb[keep], tk % n]
+        d2 = np.r_[d2[keep], np.zeros(len(tk))]
+        dirty = np.r_[np.zeros(int(keep.sum()), bool), np.ones(len(tk), bool)]
+        touched[ma] = False
+        touched[mb] = False
         if len(clkey):
-            la, lb = rep[clkey // n], rep[clkey % n]
-            clkey = pair_keys(la, lb)
+            la, lb = clkey // n, clkey % n
+            absorbed = np.zeros(n, bool)
+            absorbed[mb] = True
+            c = absorbed[la] | absorbed[lb]
+            if c.any():
+                moved = pair_keys(rep[la[c]], rep[lb[c]])
+                merged = np.sort(np.r_[clkey[~c], moved], kind="stable")
+                clkey = merged[np.r_[True, merged[1:] != merged[:-1]]] if len(merged) else merged
     # resolve the merge chains, then number the clusters by their smallest observation
     while True:
         nxt = rep[rep]

@@ -48,6 +48,7 @@ class Candidates:
     lj: np.ndarray
     component: np.ndarray | None  # (n,) connected component of each observation (None: not computed)
     d2: np.ndarray | None = None  # Mahalanobis d² of the same-end pairs, when computed in gating
+    same_source: np.ndarray | None = None  # the same-end pairs of one source, when computed in gating
 
 
 class Gater(Protocol):
@@ -62,7 +63,7 @@ def block_kdtree_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndar
                        cov: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
                        ) -> tuple[np.ndarray, np.ndarray]:
     """Same-end candidate pairs ``(i, j)``: :func:`block_kdtree_pairs_d2` without the d²."""
-    i, j, _ = block_kdtree_pairs_d2(x, y, t0, t1, kind, params, rho, source, cov)
+    i, j, _, _ = _block_pairs(x, y, t0, t1, kind, params, rho, source, cov)
     return i, j
 
 
@@ -71,7 +72,19 @@ def block_kdtree_pairs_d2(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.n
                           source: np.ndarray | None = None,
                           cov: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Same-end candidate pairs by time block and KD-tree (see the module docstring).
+    """Same-end candidate pairs by time block and KD-tree, with their d² (see
+    :func:`_block_pairs`)."""
+    i, j, d2, _ = _block_pairs(x, y, t0, t1, kind, params, rho, source, cov)
+    return i, j, d2
+
+
+def _block_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray,
+                 kind: np.ndarray, params: FusionParams, rho: np.ndarray | None = None,
+                 source: np.ndarray | None = None,
+                 cov: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Same-end candidate pairs ``i < j`` by time block and KD-tree (see the module docstring),
+    their d² (with ``cov``) and whether the two are of one source (with ``source``).
 
     With ``cov`` (each observation's covariance ``cxx, cxy, cyy``), pairs must also pass the
     same-end chi-square gate itself (or be of one ``source``): tested per block, while it is in
@@ -84,7 +97,8 @@ def block_kdtree_pairs_d2(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.n
     """
     n = len(x)
     if n < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), (np.zeros(0) if cov is not None else None)
+        return (np.zeros(0, np.int64), np.zeros(0, np.int64), (np.zeros(0) if cov is not None else None),
+                (np.zeros(0, bool) if source is not None else None))
     tol = params.gate_time_tol_s
     bsz = params.gate_block_s
     # each observation widened by tol/2 on both sides: two widened windows share a block iff
@@ -99,45 +113,62 @@ def block_kdtree_pairs_d2(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.n
     cuts = np.flatnonzero(np.r_[True, blk[1:] != blk[:-1], True])
     xy = np.column_stack([x, y])
     out_i, out_j, out_d = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
+    out_s = [np.zeros(0, bool)]
+    if cov is not None:
+        cxx_all, cxy_all, cyy_all = cov
     for a, b in zip(cuts[:-1], cuts[1:]):  # one KD-tree per time block, not per observation
         members = row[a:b]
         if len(members) < 2:
             continue
-        p = cKDTree(xy[members]).query_pairs(params.gate_radius_m, output_type="ndarray")
+        bxy = xy[members]
+        p = cKDTree(bxy).query_pairs(params.gate_radius_m, output_type="ndarray")
         if not len(p):
             continue
-        # every test per block, while the block is small and in cache
-        gi, gj = members[p[:, 0]], members[p[:, 1]]
-        keep = np.maximum(b0[gi], b0[gj]) == blk[a]  # emit each pair in its first shared block
-        keep &= KIND_COMPATIBLE[kind[gi], kind[gj]]
-        keep &= np.maximum(t0[gi], t0[gj]) <= np.minimum(t1[gi], t1[gj]) + tol
+        # every test per block on block-local copies (small, in cache), cheapest first, and the
+        # pairs compacted after each: emit each pair in its first shared block, then kinds,
+        # windows, and the chi-square gate last
+        pa, pb = p[:, 0], p[:, 1]
+        bb0 = b0[members]
+        s = np.flatnonzero(np.maximum(bb0[pa], bb0[pb]) == blk[a])
+        pa, pb = pa[s], pb[s]
+        bk = kind[members]
+        s = np.flatnonzero(KIND_COMPATIBLE[bk[pa], bk[pb]])
+        pa, pb = pa[s], pb[s]
+        bt0, bt1 = t0[members], t1[members]
+        s = np.flatnonzero(np.maximum(bt0[pa], bt0[pb]) <= np.minimum(bt1[pa], bt1[pb]) + tol)
+        pa, pb = pa[s], pb[s]
         if rho is not None or cov is not None:
-            dx, dy = x[gi] - x[gj], y[gi] - y[gj]
+            dx = bxy[pa, 0] - bxy[pb, 0]
+            dy = bxy[pa, 1] - bxy[pb, 1]
             if cov is not None:
-                cxx, cxy, cyy = cov
-                sxx, sxy, syy = cxx[gi] + cxx[gj], cxy[gi] + cxy[gj], cyy[gi] + cyy[gj]
+                bxx, bxy_, byy = cxx_all[members], cxy_all[members], cyy_all[members]
+                sxx, sxy, syy = bxx[pa] + bxx[pb], bxy_[pa] + bxy_[pb], byy[pa] + byy[pb]
                 d2 = ((syy * dx * dx - 2.0 * sxy * dx * dy + sxx * dy * dy)
                       / np.maximum(sxx * syy - sxy * sxy, 1e-9))
                 near = d2 <= params.same_end_gate
             else:
-                near = np.hypot(dx, dy) <= rho[gi] + rho[gj]
+                brho = rho[members]
+                near = np.hypot(dx, dy) <= brho[pa] + brho[pb]
             if source is not None:
-                near |= source[gi] == source[gj]
-            keep &= near
-        out_i.append(gi[keep])
-        out_j.append(gj[keep])
-        if cov is not None:
-            out_d.append(d2[keep])
+                bs = source[members]
+                one = bs[pa] == bs[pb]
+                near |= one
+            s = np.flatnonzero(near)
+            pa, pb = pa[s], pb[s]
+            if cov is not None:
+                out_d.append(d2[s])
+            if source is not None:
+                out_s.append(one[s])
+        elif source is not None:
+            bs = source[members]
+            out_s.append(bs[pa] == bs[pb])
+        out_i.append(members[pa])
+        out_j.append(members[pb])
+    # members are in ascending row order and query_pairs gives p[:, 0] < p[:, 1]: i < j already
     i, j = np.concatenate(out_i), np.concatenate(out_j)
     d2_all = np.concatenate(out_d) if cov is not None else None
-    lo, hi = _sorted_pairs(i, j)
-    return lo, hi, d2_all
-
-
-def _sorted_pairs(i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(lo, hi)`` of each pair, in the order found (deterministic for a given observation order;
-    no global sort: every consumer decides by value, not by position)."""
-    return np.minimum(i, j), np.maximum(i, j)
+    same_all = np.concatenate(out_s) if source is not None else None
+    return i, j, d2_all, same_all
 
 
 def link_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray, kind: np.ndarray,
@@ -156,7 +187,7 @@ def link_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray, kin
     p = cKDTree(pts).query_pairs(params.link_max_m, output_type="ndarray")
     if not len(p):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return _sorted_pairs(ok[p[:, 0]], ok[p[:, 1]])
+    return ok[p[:, 0]], ok[p[:, 1]]  # ok is increasing and p[:, 0] < p[:, 1]: already i < j
 
 
 def candidate_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray, kind: np.ndarray,
@@ -194,6 +225,23 @@ def components(n: int, i: np.ndarray, j: np.ndarray, group: np.ndarray | None = 
     return rank[lab]
 
 
+def segments(n: int, *edges: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Label of each node (``0..n-1``, in an order where edges are local, e.g. time order): the
+    shortest runs ``[a, b)`` of consecutive nodes that no edge leaves (``edges``: ``(i, j)`` arrays).  Each run holds
+    whole connected components of the graph (a union of them, numbered in order), found with one
+    scatter over the edges instead of a graph search: what incremental fusion needs (a set of
+    observations whose result depends on nothing outside it), at a fraction of the cost."""
+    if not n:
+        return np.zeros(0, np.int64)
+    reach = np.arange(n)
+    for i, j in edges:
+        if len(i):
+            np.maximum.at(reach, np.minimum(i, j), np.maximum(i, j))
+    reach = np.maximum.accumulate(reach)
+    end = reach < np.arange(1, n + 1)  # node m ends a run: nothing before it reaches past it
+    return np.r_[0, np.cumsum(end[:-1])].astype(np.int64)
+
+
 def gate(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray, kind: np.ndarray,
          params: FusionParams, gater: Gater | None = None, rho: np.ndarray | None = None,
          source: np.ndarray | None = None,
@@ -201,11 +249,11 @@ def gate(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray, kind: np.
          with_components: bool = True) -> Candidates:
     """The candidates; ``with_components=False`` leaves the components to the caller (the
     pipeline computes them on the graph of end clusters, which is much smaller)."""
-    d2 = None
+    d2 = same = None
     if gater is None and cov is not None:
-        i, j, d2 = block_kdtree_pairs_d2(x, y, t0, t1, kind, params, rho, source, cov)
+        i, j, d2, same = _block_pairs(x, y, t0, t1, kind, params, rho, source, cov)
     else:
         i, j = (gater or block_kdtree_pairs)(x, y, t0, t1, kind, params, rho, source, cov)
     li, lj = link_pairs(x, y, t0, t1, kind, params)
     comp = components(len(x), np.r_[i, li], np.r_[j, lj]) if with_components else None
-    return Candidates(i=i, j=j, li=li, lj=lj, component=comp, d2=d2)
+    return Candidates(i=i, j=j, li=li, lj=lj, component=comp, d2=d2, same_source=same)

@@ -5,6 +5,7 @@ silently."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,14 +66,17 @@ class ObservationArrays:
     loc_sigma_m: np.ndarray
     heard_only: np.ndarray  # bool
     region: np.ndarray  # object, None when absent
+    weapon: np.ndarray  # object: the sighting's {class, type, caliber_mm} dict, None when absent
 
     def __len__(self) -> int:
         return len(self.id)
 
-    @property
+    @functools.cached_property
     def key(self) -> np.ndarray:
-        """``source_id/id``: the idempotency key (DESIGN.md), unique in a table."""
-        return np.char.add(np.char.add(self.source_id.astype(str), "/"), self.id.astype(str)).astype(object)
+        """``source_id/id``: the idempotency key (DESIGN.md), unique in a table (computed once)."""
+        out = np.empty(len(self.id), dtype=object)
+        out[:] = [f"{s}/{i}" for s, i in zip(self.source_id.tolist(), self.id.tolist())]
+        return out
 
     def take(self, idx: np.ndarray) -> ObservationArrays:
         return ObservationArrays(**{f.name: getattr(self, f.name)[idx] for f in dataclasses.fields(self)})
@@ -112,7 +116,7 @@ class ObservationArrays:
     def _from_columns(cls, cols: dict[str, list[Any]]) -> ObservationArrays:
         types = {"id": object, "source_id": object, "source_kind": object, "kind": np.int8,
                  "detail": object, "detail_code": np.int8, "day": np.int64, "compass": bool,
-                 "heard_only": bool, "region": object}
+                 "heard_only": bool, "region": object, "weapon": object}
         return cls(**{name: np.array(v, dtype=types.get(name, float)) for name, v in cols.items()})
 
 
@@ -145,6 +149,17 @@ def _point(v: Any, field: str) -> tuple[float, float]:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise _Bad(field, f"lat {lat} / lon {lon} out of range")
     return lon, lat
+
+
+def _weapon(v: Any) -> dict[str, Any] | None:
+    """A sighting's ``weapon`` as ``{class, type, caliber_mm}`` (missing keys None), kept for
+    adjudication (withdrawal distances are per class)."""
+    if not isinstance(v, Mapping):
+        return None
+    cal = v.get("caliber_mm")
+    return {"class": v.get("class") if isinstance(v.get("class"), str) else None,
+            "type": v.get("type") if isinstance(v.get("type"), str) else None,
+            "caliber_mm": cal if isinstance(cal, (int, float)) and not isinstance(cal, bool) else None}
 
 
 def _parse(rec: Mapping[str, Any]) -> dict[str, Any]:  # noqa: C901 - one branch per field
@@ -223,4 +238,5 @@ def _parse(rec: Mapping[str, Any]) -> dict[str, Any]:  # noqa: C901 - one branch
         "loc_lon": llon, "loc_lat": llat, "loc_sigma_m": float(lsig),
         "heard_only": bool(rec.get("heard_only", False)),
         "region": region if isinstance(region, str) else None,
+        "weapon": _weapon(rec.get("weapon")),
     }

@@ -18,7 +18,7 @@ import numpy as np
 
 from truce.fusion.association import AssociationInput, Associator, mutual_best
 from truce.fusion.counting import incident_counts
-from truce.fusion.gating import candidate_pairs, components, gate
+from truce.fusion.gating import candidate_pairs, gate, segments
 from truce.fusion.lifecycle import end_logodds, group_median, is_explosive, link_ends
 from truce.fusion.localize import Localized, localize
 from truce.fusion.observations import BURST, DETAILS, KINDS, SHOT, ObservationArrays
@@ -66,7 +66,7 @@ class FusionResult:
     observations: ObservationArrays  # sorted by key
     incident_of: np.ndarray  # (n,) index into incidents
     cluster_of: np.ndarray  # (n,) end-cluster label
-    component: np.ndarray  # (n,) candidate-graph component label
+    component: np.ndarray  # (n,) independent part: a run of observations holding whole candidate-graph components
     incidents: IncidentArrays
     params: FusionParams = field(default_factory=FusionParams)
 
@@ -78,7 +78,13 @@ class FusionResult:
 
 def canonical(obs: ObservationArrays) -> ObservationArrays:
     """The observations sorted by key (``source_id/id``)."""
-    return obs.take(np.argsort(obs.key, kind="stable"))
+    # a fixed-width unicode array sorts in the same (code point) order as the Python strings,
+    # several times faster than an object array
+    key = obs.key
+    order = np.argsort(key.astype(str), kind="stable")
+    out = obs.take(order)
+    out.__dict__["key"] = key[order]  # the cached key, sorted (no need to build the strings again)
+    return out
 
 
 def fuse(obs: ObservationArrays, frame: AgreementFrame, params: FusionParams | None = None,
@@ -104,19 +110,26 @@ def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: F
     back[tp] = np.arange(len(tp))
     obs = obs_by_key.take(tp)
     loc = localize(obs, frame.projection, params)
-    src = source_codes(obs)
+    src_by_key = _source_codes_by_key(obs_by_key)
+    src = src_by_key[tp]
     cand = gate(loc.x, loc.y, obs.t_start, obs.t_end, obs.kind, params, None, None, src,
                 (loc.cxx, loc.cxy, loc.cyy), with_components=False)
-    sc = score_pairs(cand.i, cand.j, obs, loc, params, src, cand.d2)
+    sc = score_pairs(cand.i, cand.j, obs, loc, params, src, cand.d2, cand.same_source,
+                     windows_checked=params.gate_time_tol_s <= params.same_end_time_tol_s)
     vague = (obs.t_end - obs.t_start) > params.vague_window_s
     problem = AssociationInput(
         n=len(obs), i=cand.i[sc.same_end], j=cand.j[sc.same_end], cl_i=cand.i[sc.cannot_link],
         cl_j=cand.j[sc.cannot_link], x=loc.x, y=loc.y, cxx=loc.cxx, cxy=loc.cxy, cyy=loc.cyy,
-        t0=np.where(vague, -np.inf, obs.t_start), t1=np.where(vague, np.inf, obs.t_end), kind=obs.kind)
+        t0=np.where(vague, -np.inf, obs.t_start), t1=np.where(vague, np.inf, obs.t_end), kind=obs.kind,
+        d2=sc.d2[sc.same_end])
     cluster = associator(problem, params)
     k = int(cluster.max(initial=-1)) + 1
-    # components of the candidate graph, solved over the end clusters (each is connected)
-    component = components(len(obs), np.r_[cand.i, cand.li], np.r_[cand.j, cand.lj], cluster)
+    # independent parts for incremental fusion: runs of observations (in time order) that no
+    # pair a decision follows leaves - same-end and end-link pairs (a cannot-link only matters
+    # between clusters a same-end pair already connects).  Each run is a union of connected
+    # components of that graph: reopening one is as exact as reopening a component, and costs a
+    # scatter instead of a graph search over millions of pairs
+    component = segments(len(obs), (problem.i, problem.j), (cand.li, cand.lj))
     mx, my, cxx, cxy, cyy = triangulate(cluster, k, loc, params)
     t0c = _fallback(group_median(cluster, np.where(vague, np.nan, obs.t_start), k),
                     group_median(cluster, obs.t_start, k))
@@ -129,11 +142,25 @@ def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: F
                                logodds, params, (cluster, src * 8 + (obs.detail_code.astype(np.int64) + 1)))
     loc = Localized(**{f.name: getattr(loc, f.name)[back] for f in dataclasses.fields(loc)})
     return _assemble(obs_by_key, loc, frame, params, cluster[back], inc_of_cluster, component[back],
-                     mx, my, cxx, cxy, cyy, logodds, vague[back])
+                     mx, my, cxx, cxy, cyy, logodds, vague[back], src_by_key)
 
 
 def source_codes(obs: ObservationArrays) -> np.ndarray:
     return np.unique(obs.source_id.astype(str), return_inverse=True)[1].ravel()
+
+
+def _source_codes_by_key(obs_by_key: ObservationArrays) -> np.ndarray:
+    """A code per source for observations sorted by key (``source_id/id``): one source's keys
+    share the prefix ``source_id/``, so they are contiguous and a code is a run number.  (Codes
+    are only ever compared for equality.)"""
+    s = obs_by_key.source_id
+    if not len(s):
+        return np.zeros(0, np.int64)
+    start = np.r_[True, s[1:] != s[:-1]]
+    runs = s[start].tolist()
+    if len(set(runs)) != len(runs):  # a source id with "/" in it can interleave: sort instead
+        return source_codes(obs_by_key)
+    return np.cumsum(start).astype(np.int64) - 1
 
 
 def _fallback(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -171,6 +198,24 @@ def _distinct(group: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
     return np.bincount(key // m, minlength=k)
 
 
+def _text_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct texts (None as ""), sorted, and each value's index among them - as
+    ``np.unique(..., return_inverse=True)`` gives, by a dict over the few distinct values."""
+    seen: dict = {}
+    first = np.fromiter((seen.setdefault(v, len(seen)) for v in values.tolist()), np.int64, len(values))
+    text = ["" if v is None else str(v) for v in seen]
+    uniq = sorted(set(text))
+    rank = {t: r for r, t in enumerate(uniq)}
+    remap = np.array([rank[t] for t in text], np.int64)
+    return np.asarray(uniq, dtype=object), (remap[first] if len(first) else first)
+
+
+def _code_of(codes: np.ndarray, text: str) -> int:
+    """Index of ``text`` among the sorted distinct ``codes`` (-1 when absent)."""
+    hit = np.flatnonzero(codes == text) if len(codes) else np.zeros(0, np.int64)
+    return int(hit[0]) if len(hit) else -1
+
+
 def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct strings (None as "") and the code of each value."""
     text = np.array(["" if v is None else v for v in values.tolist()], dtype=object)
@@ -181,7 +226,7 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, params: FusionParams,
               cluster: np.ndarray, inc_of_cluster: np.ndarray, component: np.ndarray, mx: np.ndarray,
               my: np.ndarray, cxx: np.ndarray, cxy: np.ndarray, cyy: np.ndarray,
-              logodds: np.ndarray, vague: np.ndarray) -> FusionResult:
+              logodds: np.ndarray, vague: np.ndarray, src: np.ndarray | None = None) -> FusionResult:
     n = len(obs)
     k = len(mx)
     K = int(inc_of_cluster.max(initial=-1)) + 1
@@ -222,7 +267,7 @@ def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, par
     day_row = np.lexsort((obs.t_start, incident))
     dhead = np.r_[True, incident[day_row][1:] != incident[day_row][:-1]] if n else np.zeros(0, bool)
     day = obs.day[day_row[dhead]]
-    src = source_codes(obs)
+    src = source_codes(obs) if src is None else src
     in_primary = cluster == primary[incident] if n else np.zeros(0, bool)
     nb = _distinct(incident[in_primary & loc.has_bearing], src[in_primary & loc.has_bearing], K)
     kind_code = _mode(incident, obs.kind.astype(np.int64), K)
@@ -231,18 +276,17 @@ def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, par
     count = incident_counts(incident, cluster, src, obs.count, K, params.count_estimator,
                             params.count_scale * kscale[kind_code])
     # detail: the commonest stated detail of the location's end, "undetermined" only if nothing else
-    det_text = np.array([d if d is not None else "" for d in obs.detail.tolist()], dtype=object)
-    det_codes, det = np.unique(det_text.astype(str), return_inverse=True)
-    det = det.ravel()
-    informative = in_primary & (det_text != "") & (det_text != DETAILS[0])
+    det_codes, det = _text_codes(obs.detail)
+    stated = det != _code_of(det_codes, "")
+    informative = in_primary & stated & (det != _code_of(det_codes, DETAILS[0]))
     dm = _mode(incident[informative], det[informative], K)
-    dm_any = _mode(incident[in_primary & (det_text != "")], det[in_primary & (det_text != "")], K)
+    dm_any = _mode(incident[in_primary & stated], det[in_primary & stated], K)
     dm = np.where(dm >= 0, dm, dm_any)
-    detail = np.where(dm >= 0, np.asarray(det_codes, dtype=object)[np.maximum(dm, 0)] if len(det_codes) else None, None)
-    reg_text = np.array([r if r is not None else "" for r in obs.region.tolist()], dtype=object)
-    reg_codes, reg = np.unique(reg_text.astype(str), return_inverse=True)
-    rm = _mode(incident[reg_text != ""], reg.ravel()[reg_text != ""], K)
-    region = np.where(rm >= 0, np.asarray(reg_codes, dtype=object)[np.maximum(rm, 0)] if len(reg_codes) else None, None)
+    detail = np.where(dm >= 0, det_codes[np.maximum(dm, 0)] if len(det_codes) else None, None)
+    reg_codes, reg = _text_codes(obs.region)
+    named = reg != _code_of(reg_codes, "")
+    rm = _mode(incident[named], reg[named], K)
+    region = np.where(rm >= 0, reg_codes[np.maximum(rm, 0)] if len(reg_codes) else None, None)
     keys = obs.key
     ids = np.array(["inc-" + hashlib.sha1("\n".join(keys[members[a:b]]).encode()).hexdigest()[:16]
                     for a, b in zip(indptr[:-1].tolist(), indptr[1:].tolist())], dtype=object)

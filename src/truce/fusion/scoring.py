@@ -32,22 +32,32 @@ class PairScores:
 
 def score_pairs(i: np.ndarray, j: np.ndarray, obs: ObservationArrays, loc: Localized,
                 params: FusionParams, source: np.ndarray | None = None,
-                d2: np.ndarray | None = None) -> PairScores:
+                d2: np.ndarray | None = None, same_source: np.ndarray | None = None,
+                windows_checked: bool = False) -> PairScores:
     """``source``: integer code of each observation's source (computed when not given); ``d2``:
-    the pairs' Mahalanobis d² when gating already computed it."""
+    the pairs' Mahalanobis d² when gating already computed it; ``same_source``: which pairs are of
+    one source, when gating already knows; ``windows_checked``: every pair's windows are known to
+    overlap within ``same_end_time_tol_s`` (gating with a tolerance no wider), so only the pairs
+    of one source need their windows compared."""
     if source is None:
         source = np.unique(obs.source_id.astype(str), return_inverse=True)[1].ravel()
     d2 = d2 if d2 is not None else mahalanobis2(loc.x[i] - loc.x[j], loc.y[i] - loc.y[j], loc.cxx[i] + loc.cxx[j],
                       loc.cxy[i] + loc.cxy[j], loc.cyy[i] + loc.cyy[j])
     t0, t1 = obs.t_start, obs.t_end
-    gap = np.maximum(t0[i], t0[j]) - np.minimum(t1[i], t1[j])  # > 0: disjoint windows
-    same_src = source[i] == source[j]
+    same_src = same_source if same_source is not None else source[i] == source[j]
     s = np.flatnonzero(same_src)
     si, sj = i[s], j[s]
+    gap_s = np.maximum(t0[si], t0[sj]) - np.minimum(t1[si], t1[sj])  # > 0: disjoint windows
     # one report split in two: disjoint, adjacent windows, same kind, same direction
-    db = np.abs(np.angle(np.exp(1j * (np.nan_to_num(loc.bearing_rad[si]) - np.nan_to_num(loc.bearing_rad[sj])))))
-    split = ((gap[s] > 0) & (gap[s] <= params.split_gap_s) & (obs.kind[si] == obs.kind[sj]) & (db < 1e-6))
+    db = (np.nan_to_num(loc.bearing_rad[si]) - np.nan_to_num(loc.bearing_rad[sj])) % (2.0 * np.pi)
+    db = np.minimum(db, 2.0 * np.pi - db)
+    split = ((gap_s > 0) & (gap_s <= params.split_gap_s) & (obs.kind[si] == obs.kind[sj]) & (db < 1e-6))
     cannot = np.zeros(len(i), bool)
     cannot[s[~split]] = True
-    same_end = (d2 <= params.same_end_gate) & (gap <= params.same_end_time_tol_s) & ~cannot
+    same_end = (d2 <= params.same_end_gate) & ~cannot
+    if windows_checked:
+        same_end[s[gap_s > params.same_end_time_tol_s]] = False
+    else:
+        gap = np.maximum(t0[i], t0[j]) - np.minimum(t1[i], t1[j])
+        same_end &= gap <= params.same_end_time_tol_s
     return PairScores(d2=d2, same_end=same_end, cannot_link=cannot)

@@ -139,6 +139,10 @@ def parse_line(line: bytes, batch: int) -> tuple[ObservationRow, str] | Invalid:
             # e.g. a list where a name is expected: the core's validator does not foresee it
             return Invalid("", f"does not fit the observation contract ({exc})")
     rid, sid, skind, kind, t0, t1, olat, olon, count, region = v
+    for field, value in (("id", rid), ("source.id", sid), ("region", region)):
+        if value is not None and "\x00" in value:  # PostgreSQL's text columns cannot hold it
+            return Invalid(field, "contains a NUL character (U+0000), which the record cannot "
+                                  "store in a column")
     row = ObservationRow(sid, rid, hashlib.sha256(raw).hexdigest(), text, kind, t0, t1, olat,
                          olon, count, region, batch)
     return row, skind

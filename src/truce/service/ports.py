@@ -65,6 +65,54 @@ class IncidentRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ViolationRow:
+    """One stored violation (the violation record verbatim plus parsed columns).
+
+    ``incident_id`` is the subject incident's id; ``start`` its start (epoch seconds, UTC);
+    ``adjudication_run`` the seq of the ledger entry that wrote it; ``superseded_by`` the seq of
+    the later adjudication run that replaced it (``None``: current).
+    """
+
+    id: str
+    incident_id: str
+    rule_id: str
+    rule_version: str
+    zone: str | None
+    side: str | None
+    confidence: float | None
+    start: float
+    content_hash: str
+    record_json: str
+    adjudication_run: int
+    superseded_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One stored review (an analyst's confirm, reject, merge, split or correction).
+
+    Reviews are append-only: each is one row and one ledger entry (kind ``review``), whose seq is
+    ``ledger_seq`` and names the review (``id`` is ``"rev-<ledger_seq>"``).  ``record_json`` is
+    the canonical review record and ``content_hash`` its SHA-256; the other fields are parsed
+    from it.  ``target_table`` is ``incidents`` or ``observations``; ``target_key`` an incident
+    id or an observation's ``source_id/id``.
+    """
+
+    target_table: str
+    target_key: str
+    action: str
+    analyst: str
+    reason: str | None
+    content_hash: str
+    record_json: str
+    ledger_seq: int
+
+    @property
+    def id(self) -> str:
+        return f"rev-{self.ledger_seq}"
+
+
+@dataclass(frozen=True, slots=True)
 class AddResult:
     added: int
     duplicates: int
@@ -133,6 +181,35 @@ class IncidentRepository(Protocol):
         ...
 
 
+class ViolationRepository(Protocol):
+    def replace_range(self, start: float, end: float, rows: Sequence[ViolationRow],
+                      adjudication_run: int) -> int:
+        """Supersede the current violations starting in ``[start, end)`` and add ``rows``
+        (nothing is deleted: replaced rows get ``superseded_by = adjudication_run``); returns
+        the number superseded."""
+        ...
+
+    def list(self, start: float | None = None, end: float | None = None,
+             include_superseded: bool = False) -> list[ViolationRow]:
+        """Violations with ``start <= start < end``, in ``(start, id)`` order."""
+        ...
+
+    def hashed_rows(self) -> Iterator[HashedRow]: ...
+
+
+class ReviewRepository(Protocol):
+    def add(self, row: ReviewRow) -> None:
+        """Append a review row (never updated or deleted)."""
+        ...
+
+    def list(self, target_table: str | None = None, target_key: str | None = None
+             ) -> list[ReviewRow]:
+        """Reviews (of ``target_table``/``target_key`` when given), in ledger order."""
+        ...
+
+    def hashed_rows(self) -> Iterator[HashedRow]: ...
+
+
 class LedgerRepository(Protocol):
     def append(self, kind: str, payload: Mapping[str, object], created_at: str) -> LedgerEntry: ...
 
@@ -152,6 +229,8 @@ class MetaRepository(Protocol):
 class UnitOfWork(Protocol):
     observations: ObservationRepository
     incidents: IncidentRepository
+    violations: ViolationRepository
+    reviews: ReviewRepository
     ledger: LedgerRepository
     meta: MetaRepository
 

@@ -25,6 +25,7 @@ import numpy as np
 from truce.errors import ValidationError
 from truce.service.incidents import FusionStored, store_incidents
 from truce.service.ports import IncidentRow, UnitOfWork
+from truce.service.violations import store_violations
 
 DEFAULT_AGREEMENT = "ukraine-2024-12-07"
 META_AGREEMENT = "agreement"
@@ -90,12 +91,15 @@ def stored_agreement(uow: UnitOfWork) -> RecordAgreement:
 # ------------------------------------------------------------------------------------------ process
 
 def load_observations(uow: UnitOfWork) -> tuple[Any, list[Any]]:
-    """Every stored observation as ``ObservationArrays`` (and the records fusion rejected)."""
+    """Every stored observation as ``ObservationArrays`` (and the records fusion rejected), with
+    the analysts' corrections applied (the stored records stay as submitted; docs/review.md)."""
     from truce.fusion.observations import ObservationArrays
+    from truce.service.review import apply_corrections, observation_corrections
 
     with uow:
         records = [json.loads(r.record_json) for r in uow.observations.iterate()]
-    return ObservationArrays.from_records(records)
+        corrections = observation_corrections(uow)
+    return ObservationArrays.from_records(apply_corrections(records, corrections))
 
 
 @dataclass(frozen=True)
@@ -107,18 +111,22 @@ class ProcessResult:
     by_kind: dict[str, int]
     stored: FusionStored
     rejected: list[Any] = field(default_factory=list)
+    violations: int = 0  # violations stored by the adjudication step
+    adjudication: Any = None  # truce.service.violations.AdjudicationStored (None: not run)
 
     @property
     def head(self) -> str:
+        if self.adjudication is not None:
+            return self.adjudication.ledger_entry.entry_hash
         return self.stored.ledger_entry.entry_hash
 
 
 def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = None,
                    params: Any = None) -> ProcessResult:
-    """Fuse every stored observation and store the incidents (one ``fusion`` ledger entry): they
-    replace the current incidents of the observations' time range (superseded, never deleted).
-    Fusion is deterministic, so processing an unchanged record again gives the same incidents."""
-    from truce.fusion.export import incident_records
+    """Fuse every stored observation, adjudicate the incidents, and store them (one ``fusion``
+    ledger entry) and their violations (one ``adjudication`` entry): they replace the current
+    incidents and violations of the observations' time range (superseded, never deleted).
+    Both are deterministic, so processing an unchanged record again gives the same rows."""
     from truce.fusion.pipeline import fuse
     from truce.geo.frame import AgreementFrame
 
@@ -128,13 +136,18 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
     obs, rejected = load_observations(uow)
     if len(obs) == 0:
         raise ValidationError("the record holds no observations to process (run `truce ingest`)")
-    res = fuse(obs, AgreementFrame.from_agreement(ra.agreement), params)
-    records = list(incident_records(res))
+    frame = AgreementFrame.from_agreement(ra.agreement)
+    res = fuse(obs, frame, params)
+    adj = adjudicate_fusion(res, frame)
+    records = adj.incidents
     t0 = float(np.floor(np.nanmin(obs.t_start)))
     t1 = float(np.floor(np.nanmax(np.maximum(obs.t_end, obs.t_start)))) + 1.0
     run = {"agreement": ra.id, "observations": len(obs), "not_fused": len(rejected)}
-    stored = store_incidents(uow, records, start=datetime.fromtimestamp(t0, timezone.utc),
-                             end=datetime.fromtimestamp(t1, timezone.utc), now=now, run_info=run)
+    start, end = datetime.fromtimestamp(t0, timezone.utc), datetime.fromtimestamp(t1, timezone.utc)
+    stored = store_incidents(uow, records, start=start, end=end, now=now, run_info=run)
+    vstored = store_violations(uow, adj.violations, start=start, end=end, now=now,
+                               run_info={"agreement": ra.id, "incidents": len(records),
+                                         "rules": _rule_versions(ra.agreement)})
     with uow:
         if uow.meta.get(META_AGREEMENT) is None:
             uow.meta.set(META_AGREEMENT, ra.id)
@@ -143,7 +156,26 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
     by_kind = dict(sorted(Counter(r["kind"] for r in records).items()))
     return ProcessResult(agreement=ra.id, observations=len(obs), not_fused=len(rejected),
                          incidents=len(records), by_kind=by_kind, stored=stored,
-                         rejected=list(rejected))
+                         rejected=list(rejected), violations=vstored.added,
+                         adjudication=vstored)
+
+
+def adjudicate_fusion(res: Any, frame: Any) -> Any:
+    """Adjudicate a fusion result's incident records (``truce.adjudicate.Adjudication``), with
+    the incidents' local dates and their observations' source kinds."""
+    from truce.adjudicate import adjudicate
+    from truce.fusion.export import incident_records
+
+    inc = res.incidents
+    dates = {i: date.fromordinal(int(d)).isoformat()
+             for i, d in zip(inc.id.tolist(), inc.day.tolist(), strict=True)}
+    kinds = dict(zip(res.observations.key.tolist(), res.observations.source_kind.tolist(),
+                     strict=True))
+    return adjudicate(list(incident_records(res)), frame, observation_kinds=kinds, dates=dates)
+
+
+def _rule_versions(agreement: Any) -> dict[str, int]:
+    return {r.id: int(r.version) for r in agreement.rules}
 
 
 # ------------------------------------------------------------------------------------------- export
@@ -270,7 +302,8 @@ def stored_incident_arrays(rows: list[IncidentRow], obs: Any, frame: Any) -> Any
     from truce.fusion.pipeline import IncidentArrays
 
     recs = [json.loads(r.record_json) for r in rows]
-    index = {k: i for i, k in enumerate(obs.key.tolist())}
+    keys = obs.key  # a computed property: once, not once per incident
+    index = {k: i for i, k in enumerate(keys.tolist())}
     members: list[int] = []
     indptr = [0]
     day = []
@@ -280,7 +313,7 @@ def stored_incident_arrays(rows: list[IncidentRow], obs: Any, frame: Any) -> Any
         indptr.append(len(members))
         if m:
             mi = np.asarray(m)
-            first = mi[np.lexsort((obs.key[mi].astype(str), obs.t_start[mi]))[0]]
+            first = mi[np.lexsort((keys[mi].astype(str), obs.t_start[mi]))[0]]
             day.append(int(obs.day[first]))
         else:
             day.append(datetime.fromtimestamp(r.start, timezone.utc).date().toordinal())
@@ -376,7 +409,7 @@ def evaluate_record(uow: UnitOfWork, truth_path: str | Path, links_path: str | P
     if regions not in ("gazetteer", "stored"):
         raise ValidationError("must be gazetteer or stored", field="--regions")
     region_of = nearest_settlement_regions(frame) if regions == "gazetteer" else None
-    q = evaluate(inc, obs, truth, observed, region_of)
+    q = evaluate(inc, obs, truth, observed, region_of, projection=frame.projection)
     head = (f"== {ra.id}: {len(obs):,} observations, {len(rows):,} stored incidents, "
             f"{q.n_truth:,} episodes ({q.n_observed:,} observed; {observed_from})")
     text = head + "\n" + format_quality("truce (stored incidents)", q)

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from truce.errors import TruceError
 from truce.ledger.chain import LedgerEntry, RowFold, VerifyResult, sha256_hex, verify_chain
 from truce.service.ports import HashedRow, UnitOfWork
 
@@ -35,6 +36,12 @@ class VerifyReport:
 def _rows(uow: UnitOfWork) -> Iterator[HashedRow]:
     yield from uow.observations.hashed_rows()
     yield from uow.incidents.hashed_rows()
+    violations = getattr(uow, "violations", None)
+    if violations is not None:
+        yield from violations.hashed_rows()
+    reviews = getattr(uow, "reviews", None)
+    if reviews is not None:
+        yield from reviews.hashed_rows()
 
 
 def verify_record(uow: UnitOfWork, *, columns: bool = True) -> VerifyReport:
@@ -101,6 +108,37 @@ def _check_columns(uow: UnitOfWork) -> tuple[int, str, str] | None:
                              if getattr(got, f.name) != getattr(want, f.name))
             bad = (i.fusion_run, f"incidents {i.fusion_run}/{i.id}",
                    f"parsed columns or links do not match the stored record ({diff})")
+    repo = getattr(uow, "violations", None)
+    if repo is not None:
+        from truce.service.violations import violation_row
+
+        for v in repo.list(include_superseded=True):
+            try:
+                want_v = violation_row(json.loads(v.record_json), v.adjudication_run)
+            except (ValueError, TruceError):
+                want_v = None
+            got_v = dataclasses.replace(v, superseded_by=None)
+            if got_v != want_v and (bad is None or v.adjudication_run < bad[0]):
+                diff = ("the record no longer parses" if want_v is None else
+                        ", ".join(f.name for f in dataclasses.fields(v)
+                                  if getattr(got_v, f.name) != getattr(want_v, f.name)))
+                bad = (v.adjudication_run, f"violations {v.adjudication_run}/{v.id}",
+                       f"parsed columns do not match the stored record ({diff})")
+    reviews = getattr(uow, "reviews", None)
+    if reviews is not None:
+        from truce.service.review import review_row
+
+        for rv in reviews.list():
+            try:
+                want_r = review_row(json.loads(rv.record_json))
+            except (ValueError, TruceError):
+                want_r = None
+            if want_r != rv and (bad is None or rv.ledger_seq < bad[0]):
+                diff = ("the record no longer parses" if want_r is None else
+                        ", ".join(f.name for f in dataclasses.fields(rv)
+                                  if getattr(rv, f.name) != getattr(want_r, f.name)))
+                bad = (rv.ledger_seq, f"reviews rev-{rv.ledger_seq}",
+                       f"parsed columns do not match the stored record ({diff})")
     return bad
 
 
@@ -117,4 +155,20 @@ def _check_supersession(uow: UnitOfWork, entries: list[LedgerEntry]
         if want != sup:
             return (run, f"incidents {key}",
                     f"superseded_by is {sup}, the ledger says {want}")
+    return _check_violation_supersession(uow, entries)
+
+
+def _check_violation_supersession(uow: UnitOfWork, entries: list[LedgerEntry]
+                                  ) -> tuple[int, str, str] | None:
+    """The same for violations, from the ``adjudication`` entries."""
+    repo = getattr(uow, "violations", None)
+    if repo is None:
+        return None
+    runs = [(e.seq, float(p["start"]), float(p["end"])) for e in entries
+            if e.kind == "adjudication" and "start" in (p := e.payload)]
+    for v in repo.list(include_superseded=True):
+        want = next((s for s, a, b in runs if s > v.adjudication_run and a <= v.start < b), None)
+        if want != v.superseded_by:
+            return (v.adjudication_run, f"violations {v.adjudication_run}/{v.id}",
+                    f"superseded_by is {v.superseded_by}, the ledger says {want}")
     return None

@@ -15,7 +15,14 @@ from typing import Self
 
 from truce.errors import StorageError
 from truce.ledger.chain import LedgerEntry, make_entry
-from truce.service.ports import AddResult, HashedRow, IncidentRow, ObservationRow
+from truce.service.ports import (
+    AddResult,
+    HashedRow,
+    IncidentRow,
+    ObservationRow,
+    ReviewRow,
+    ViolationRow,
+)
 
 
 @dataclass
@@ -23,6 +30,8 @@ class MemoryStore:
     sources: dict[str, str] = field(default_factory=dict)
     observations: dict[tuple[str, str], ObservationRow] = field(default_factory=dict)
     incidents: list[IncidentRow] = field(default_factory=list)
+    violations: list[ViolationRow] = field(default_factory=list)
+    reviews: list[ReviewRow] = field(default_factory=list)
     ledger: list[LedgerEntry] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
 
@@ -107,6 +116,52 @@ class _Incidents:
             yield f"{r.fusion_run}/{r.id}", r.fusion_run, r.start, r.superseded_by
 
 
+class _Violations:
+    def __init__(self, s: MemoryStore) -> None:
+        self._s = s
+
+    def replace_range(self, start: float, end: float, rows: Sequence[ViolationRow],
+                      adjudication_run: int) -> int:
+        n = 0
+        for i, r in enumerate(self._s.violations):
+            if r.superseded_by is None and start <= r.start < end:
+                self._s.violations[i] = dataclasses.replace(r, superseded_by=adjudication_run)
+                n += 1
+        self._s.violations.extend(rows)
+        return n
+
+    def list(self, start: float | None = None, end: float | None = None,
+             include_superseded: bool = False) -> list[ViolationRow]:
+        rows = [r for r in self._s.violations
+                if (include_superseded or r.superseded_by is None)
+                and (start is None or r.start >= start) and (end is None or r.start < end)]
+        return sorted(rows, key=lambda r: (r.start, r.id, r.adjudication_run))
+
+    def hashed_rows(self) -> Iterator[HashedRow]:
+        for r in self._s.violations:
+            yield HashedRow("violations", f"{r.adjudication_run}/{r.id}", r.adjudication_run,
+                            r.content_hash, r.record_json)
+
+
+class _Reviews:
+    def __init__(self, s: MemoryStore) -> None:
+        self._s = s
+
+    def add(self, row: ReviewRow) -> None:
+        self._s.reviews.append(row)
+
+    def list(self, target_table: str | None = None, target_key: str | None = None
+             ) -> list[ReviewRow]:
+        return [r for r in self._s.reviews
+                if (target_table is None or r.target_table == target_table)
+                and (target_key is None or r.target_key == target_key)]
+
+    def hashed_rows(self) -> Iterator[HashedRow]:
+        for r in self._s.reviews:
+            yield HashedRow("reviews", f"rev-{r.ledger_seq}", r.ledger_seq,
+                            r.content_hash, r.record_json)
+
+
 class _Ledger:
     def __init__(self, s: MemoryStore) -> None:
         self._s = s
@@ -149,10 +204,14 @@ class MemoryUnitOfWork:
         self._work.sources = dict(self.store.sources)
         self._work.observations = dict(self.store.observations)
         self._work.incidents = list(self.store.incidents)
+        self._work.violations = list(self.store.violations)
+        self._work.reviews = list(self.store.reviews)
         self._work.ledger = list(self.store.ledger)
         self._work.meta = dict(self.store.meta)
         self.observations = _Observations(self._work)
         self.incidents = _Incidents(self._work)
+        self.violations = _Violations(self._work)
+        self.reviews = _Reviews(self._work)
         self.ledger = _Ledger(self._work)
         self.meta = _Meta(self._work)
         return self

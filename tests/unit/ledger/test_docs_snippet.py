@@ -12,11 +12,13 @@ import pytest
 
 from truce.service.incidents import store_incidents
 from truce.service.ingest import ingest_jsonl
+from truce.service.violations import store_violations
 from truce.storage.sql import SqlUnitOfWork, sqlite_url
 
 from ..storage.conftest import NOW
 from ..storage.synth import write
 from ..storage.test_tamper import DAY0, DAY1, _incident
+from ..storage.test_violations import _violation
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "record.md"
 
@@ -32,6 +34,7 @@ def test_docs_snippet_reverifies_a_record(tmp_path, capsys, monkeypatch):
     uow = SqlUnitOfWork(sqlite_url(db))
     ingest_jsonl(write(tmp_path / "a.jsonl", n=20, sources=3), uow, now=NOW)
     store_incidents(uow, [_incident(1, ["op-000/op-000-0000000"])], start=DAY0, end=DAY1, now=NOW)
+    store_violations(uow, [_violation("inc-1")], start=DAY0, end=DAY1, now=NOW)
     with uow:
         head = uow.ledger.head().entry_hash
     uow.close()

@@ -155,3 +155,13 @@ def test_verify_after_ingests(uow, tmp_path):
         head = uow.ledger.head()
     assert rep.ok, rep.message()
     assert (rep.entries, rep.rows, rep.head_hash) == (2, 41, head.entry_hash)
+
+
+def test_nul_characters_are_rejected_on_every_back_end(uow, tmp_path):
+    """PostgreSQL's text cannot hold U+0000: such a line is rejected (the rest goes in) on every
+    back end alike, instead of failing the whole file on one of them."""
+    f = write(tmp_path / "a.jsonl", [record(1, id="bad\x00id"), record(2),
+                                     record(3, region="Don\x00etsk")])
+    r = ingest_jsonl(f, uow, now=NOW)
+    assert r.added == 1 and [x.line for x in r.rejected] == [1, 3]
+    assert all("NUL character" in x.reason for x in r.rejected)

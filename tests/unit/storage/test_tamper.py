@@ -1,19 +1,20 @@
 """A single changed byte in any stored observation, incident or ledger row makes ``verify`` fail,
-naming the first ledger entry that does not match and the row behind it."""
+naming the first ledger entry that does not match and the row behind it (SQLite and PostgreSQL;
+the rows are changed behind truce's back with plain SQL)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy import create_engine
 
 from truce.service.incidents import store_incidents
 from truce.service.ingest import ingest_jsonl
 from truce.service.verify import verify_record
-from truce.storage.sql import SqlUnitOfWork, sqlite_url
+from truce.storage.sql import SqlUnitOfWork
 
-from .conftest import NOW
+from .conftest import NOW, SQL_BACKENDS, record_url
 from .synth import record, write
 
 DAY0 = datetime(2024, 12, 7, 22, 0, tzinfo=timezone.utc)
@@ -26,11 +27,11 @@ def _incident(i: int, keys: list[str], start: str = "2024-12-08T01:00:00Z") -> d
             "uncertainty_m": 800.0, "observation_ids": keys, "region": "Donetsk"}
 
 
-@pytest.fixture
-def record_db(tmp_path):
-    """seq 1: ingest; 2: fusion; 3: ingest; 4: fusion replacing part of 2."""
-    db = tmp_path / "r.db"
-    uow = SqlUnitOfWork(sqlite_url(db))
+@pytest.fixture(params=SQL_BACKENDS)
+def record_db(request, tmp_path):
+    """seq 1: ingest; 2: fusion; 3: ingest; 4: fusion replacing part of 2 (the record's URL)."""
+    db = record_url(request, tmp_path)
+    uow = SqlUnitOfWork(db)
     ingest_jsonl(write(tmp_path / "a.jsonl", n=30, sources=3), uow, now=NOW)
     store_incidents(uow, [_incident(1, ["op-000/op-000-0000000", "op-001/op-001-0000001"]),
                           _incident(2, ["op-002/op-002-0000002"], "2024-12-08T03:00:00Z")],
@@ -43,20 +44,40 @@ def record_db(tmp_path):
 
 
 def _verify(db):
-    uow = SqlUnitOfWork(sqlite_url(db), write=False)
+    uow = SqlUnitOfWork(db, write=False)
     with uow:
         rep = verify_record(uow)
     uow.close()
     return rep
 
 
+def _sql(db: str, *statements: str, params: dict | None = None) -> list:
+    """Run ``statements`` in one transaction outside truce (SQLite: foreign keys off, as a plain
+    connection has them; PostgreSQL enforces them for any role but a superuser's); the rows of
+    the last, when it returns any, else the total number of rows changed."""
+    engine = create_engine(db)
+    try:
+        with engine.begin() as c:
+            changed, res = 0, None
+            for st in statements:
+                res = c.exec_driver_sql(st, params or {}) if params else c.exec_driver_sql(st)
+                changed += max(res.rowcount, 0)
+            return res.all() if res is not None and res.returns_rows else changed
+    finally:
+        engine.dispose()
+
+
 def _flip(db, table: str, column: str, where: str, pos: int = 10) -> None:
-    with sqlite3.connect(db) as c:
-        (v,) = c.execute(f"select {column} from {table} where {where}").fetchone()
-        v = str(v)
-        pos = min(pos, len(v) - 1)
-        new = v[:pos] + ("0" if v[pos] != "0" else "1") + v[pos + 1:]
-        c.execute(f"update {table} set {column} = ? where {where}", (new,))
+    (v,) = _sql(db, f"select {column} from {table} where {where}")[0]
+    s = str(v)
+    pos = min(pos, len(s) - 1)
+    new = s[:pos] + ("0" if s[pos] != "0" else "1") + s[pos + 1:]
+    engine = create_engine(db)
+    with engine.begin() as c:  # the column's own type: PostgreSQL does not cast text to float
+        from sqlalchemy import text
+        c.execute(text(f"update {table} set {column} = :v where {where}"),
+                  {"v": type(v)(new) if isinstance(v, (int, float)) else new})
+    engine.dispose()
 
 
 def test_intact_record_verifies(record_db):
@@ -86,8 +107,7 @@ def test_intact_record_verifies(record_db):
 ])
 def test_one_changed_byte_is_named(record_db, table, column, where, seq, where_text):
     if column == "superseded_by":
-        with sqlite3.connect(record_db) as c:
-            c.execute(f"update incidents set superseded_by = 3 where {where}")
+        _sql(record_db, f"update incidents set superseded_by = 3 where {where}")
     else:
         _flip(record_db, table, column, where)
     rep = _verify(record_db)
@@ -103,15 +123,19 @@ def test_one_changed_byte_is_named(record_db, table, column, where, seq, where_t
     ("insert into observations (source_id, obs_id, content_hash, record_json, kind, t_start, "
      "t_end, ingest_batch) select source_id, 'forged', content_hash, record_json, kind, t_start, "
      "t_end, 3 from observations where pk = 1", 3),
-    ("delete from incident_observations where rowid = 1; delete from incidents where pk = 2", 2),
+    # (the first link stored, and an incident whose links are left dangling where the
+    # database allows it; PostgreSQL's foreign keys do not, so its links go too)
+    ("delete from incident_observations where incident_pk = 1 and observation_pk = 1; "
+     "{dangling}delete from incidents where pk = 2", 2),
     ("delete from ledger where seq = 4", 4),
     ("delete from incident_observations where incident_pk = 3", 4),
     ("update incident_observations set observation_pk = 7 where incident_pk = 1 "
      "and observation_pk = 1", 2),
 ])
 def test_lost_or_forged_rows_are_named(record_db, sql, seq):
-    with sqlite3.connect(record_db) as c:
-        c.executescript(f"PRAGMA foreign_keys=OFF; {sql};")
-        assert c.total_changes > 0
+    pg = record_db.startswith("postgresql")
+    sql = sql.replace("{dangling}", "delete from incident_observations where incident_pk = 2; "
+                      if pg else "")
+    assert _sql(record_db, *[s.strip() for s in sql.split(";") if s.strip()]) > 0
     rep = _verify(record_db)
     assert not rep.ok and rep.first_bad_seq == seq, rep.message()

@@ -103,3 +103,48 @@ def test_meta(uow):
         uow.commit()
     with uow:
         assert uow.meta.get("agreement") == "minsk-2015"
+
+
+def test_writers_queue_and_readers_do_not_wait(db_url):
+    """A writing unit of work holds the record's write lock until it ends (SQLite: BEGIN
+    IMMEDIATE; PostgreSQL: an advisory lock): a second writer waits for it and then sees its
+    rows; a reader does not wait and sees only committed rows."""
+    import threading
+
+    from truce.storage.sql import SqlUnitOfWork
+
+    a, b, r = SqlUnitOfWork(db_url), SqlUnitOfWork(db_url), SqlUnitOfWork(db_url, write=False)
+    with r:  # migrate before the race
+        pass
+    seen: list[object] = []
+    with a:
+        a.ledger.append("ingest", {"n": 1}, "t1")
+
+        def second() -> None:
+            with b:
+                seen.append(b.ledger.next_seq())
+                b.ledger.append("ingest", {"n": 2}, "t2")
+                b.commit()
+
+        t = threading.Thread(target=second)
+        t.start()
+        t.join(1.0)
+        assert t.is_alive() and seen == []  # b waits for a's lock
+        with r:
+            assert r.ledger.head() is None  # readers are not blocked, and see no uncommitted row
+        a.commit()
+    t.join(30)
+    assert seen == [2]
+    with r:
+        assert [e.seq for e in r.ledger.iterate()] == [1, 2]
+    for u in (a, b, r):
+        u.close()
+
+
+def test_read_only_unit_of_work_cannot_write_on_postgresql(pg_url):
+    from truce.storage.sql import SqlUnitOfWork
+
+    u = SqlUnitOfWork(pg_url, write=False)
+    with pytest.raises(StorageError, match="read-only transaction"), u:
+        u.ledger.append("ingest", {"n": 1}, "t1")
+    u.close()

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from truce.ledger.chain import LedgerEntry
-from truce.service.ports import IncidentRow, ObservationRow
+from truce.service.ports import IncidentRow, ObservationRow, ViolationRow
 
 
 #: the observations table's insertable columns, in ``ObservationRow`` field order
@@ -50,6 +50,23 @@ def incident_from_row(r: Mapping[str, Any],
         count=r["count"], lat=r["lat"], lon=r["lon"], uncertainty_m=r["uncertainty_m"],
         content_hash=r["content_hash"], record_json=r["record_json"], fusion_run=r["fusion_run"],
         observation_keys=keys, superseded_by=r["superseded_by"])
+
+
+def violation_to_row(v: ViolationRow, incident_pk: int | None = None) -> dict[str, Any]:
+    return {"id": v.id, "incident_pk": incident_pk, "incident_id": v.incident_id,
+            "rule_id": v.rule_id, "rule_version": v.rule_version, "zone": v.zone, "side": v.side,
+            "confidence": v.confidence, "start": v.start, "content_hash": v.content_hash,
+            "record_json": v.record_json, "adjudication_run": v.adjudication_run,
+            "superseded_by": v.superseded_by}
+
+
+def violation_from_row(r: Mapping[str, Any]) -> ViolationRow:
+    return ViolationRow(
+        id=r["id"], incident_id=r["incident_id"], rule_id=r["rule_id"],
+        rule_version=r["rule_version"], zone=r["zone"], side=r["side"],
+        confidence=r["confidence"], start=r["start"], content_hash=r["content_hash"],
+        record_json=r["record_json"], adjudication_run=r["adjudication_run"],
+        superseded_by=r["superseded_by"])
 
 
 def ledger_to_row(e: LedgerEntry) -> dict[str, Any]:

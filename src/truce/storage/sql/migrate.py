@@ -32,17 +32,22 @@ def head_revision() -> str | None:
 def upgrade(target: Engine | str) -> None:
     """Migrate the record to the latest revision (a no-op when it is already there)."""
     from truce.storage.sql.uow import make_engine
+    from truce.storage.sql.url import database_url
 
-    engine = make_engine(target) if isinstance(target, str) else target
-    for attempt in range(5):
-        try:
-            return _upgrade(engine)
-        except OperationalError as exc:
-            # several processes opening a new file at once: SQLite can answer "locked" while
-            # another sets the file up, without waiting; try again shortly
-            if "locked" not in str(exc) or attempt == 4:
-                raise
-            time.sleep(0.2 * (attempt + 1))
+    engine = make_engine(database_url(target)) if isinstance(target, str) else target
+    try:
+        for attempt in range(5):
+            try:
+                return _upgrade(engine)
+            except OperationalError as exc:
+                # several processes opening a new file at once: SQLite can answer "locked" while
+                # another sets the file up, without waiting; try again shortly
+                if "locked" not in str(exc) or attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+    finally:
+        if isinstance(target, str):
+            engine.dispose()  # an engine of our own (PostgreSQL connections warn when leaked)
 
 
 def _upgrade(engine: Engine) -> None:
@@ -51,8 +56,9 @@ def _upgrade(engine: Engine) -> None:
         if MigrationContext.configure(conn).get_current_revision() == head:
             return
     with engine.connect() as conn:
-        # take the write lock first: two processes opening a new record migrate it once
-        conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        # take the write lock first (SQLite: BEGIN IMMEDIATE; PostgreSQL: the record's advisory
+        # lock; DDL is transactional there too): two processes opening a new record migrate it once
+        conn = conn.execution_options(record_lock=True)
         with conn.begin():
             if MigrationContext.configure(conn).get_current_revision() == head:
                 return
@@ -60,5 +66,6 @@ def _upgrade(engine: Engine) -> None:
             cfg.attributes["connection"] = conn
             try:
                 command.upgrade(cfg, "head")
-            except CommandError as exc:  # e.g. a record written by a newer truce
+            except (CommandError, RuntimeError) as exc:  # a record written by a newer truce;
+                # PostgreSQL without PostGIS (0004)
                 raise StorageError(f"cannot migrate the record's schema: {exc}") from exc

@@ -100,7 +100,13 @@ violations = Table(
     Column("content_hash", HASH, nullable=False),
     Column("record_json", Text, nullable=False),
     Column("adjudication_run", Integer, nullable=False),
+    Column("incident_id", String(200), nullable=False),  # migration 0002
+    Column("start", Float, nullable=False),
+    Column("superseded_by", Integer),
     UniqueConstraint("adjudication_run", "id"),
+    Index(None, "start"),
+    Index(None, "incident_id"),
+    Index(None, "superseded_by"),
 )
 
 reviews = Table(

@@ -5,12 +5,15 @@ takes the write lock at its start (``BEGIN IMMEDIATE``), so a batch's duplicate 
 inserts see the same state; ``commit()`` makes the batch visible at once, and a process killed
 before it leaves no trace of the batch (SQLite's journal rolls it back on the next open).
 The schema is migrated to the latest revision whenever a record is opened.
+
+PostgreSQL (``postgresql+psycopg://``): a writing unit of work takes a transaction-level
+advisory lock for the record (its schema) at its start, so writers queue as on SQLite; a
+read-only one runs in a ``READ ONLY`` transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -19,15 +22,25 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from truce.errors import StorageError
 from truce.ledger.chain import LedgerEntry, make_entry
-from truce.service.ports import AddResult, HashedRow, IncidentRow, ObservationRow
+from truce.service.ports import (
+    AddResult,
+    HashedRow,
+    IncidentRow,
+    ObservationRow,
+    ReviewRow,
+    ViolationRow,
+)
 from truce.storage.sql import mapping
+from truce.storage.sql.url import database_url, redact, sqlite_url  # noqa: F401 (re-export)
 from truce.storage.sql.tables import (
     incident_observations,
     incidents,
     ledger,
     meta,
     observations,
+    reviews,
     sources,
+    violations,
 )
 
 #: parameters per IN (...) query: below SQLite's historical 999-variable limit
@@ -39,10 +52,6 @@ _PAGE_SIZE = 8192
 def _why(exc: BaseException) -> str:
     """The driver's own message (SQLAlchemy's wrapper adds the statement and a help link)."""
     return str(getattr(exc, "orig", None) or exc).splitlines()[0]
-
-
-def sqlite_url(path: str | Path) -> str:
-    return f"sqlite:///{Path(path)}"
 
 
 def make_engine(url: str, *, cache_mib: int = 256) -> Engine:
@@ -67,13 +76,41 @@ def make_engine(url: str, *, cache_mib: int = 256) -> Engine:
 
             @event.listens_for(engine, "begin")
             def _begin(conn: Connection) -> None:
-                mode = conn.get_execution_options().get("sqlite_begin", "BEGIN")
-                conn.exec_driver_sql(mode)
+                opts = conn.get_execution_options()
+                mode = "BEGIN IMMEDIATE" if opts.get("record_lock") else "BEGIN"
+                conn.exec_driver_sql(opts.get("sqlite_begin", mode))
 
             return engine
+        if url.startswith("postgresql"):
+            return _pg_engine(url)
         return create_engine(url)
     except (SQLAlchemyError, ImportError) as exc:
-        raise StorageError(f"cannot open the record at {url}: {_why(exc)}") from exc
+        raise StorageError(f"cannot open the record at {redact(url)}: {_why(exc)}") from exc
+
+
+#: first key of the record's advisory lock (the second is the hash of the schema's name)
+_PG_LOCK = 0x7275CE
+
+
+def _pg_engine(url: str) -> Engine:
+    """PostgreSQL: no pragmas; each transaction starts as the unit of work asks
+    (execution options ``record_lock``: queue behind other writers of the same record, like
+    SQLite's ``BEGIN IMMEDIATE``; ``read_only``: a ``READ ONLY`` transaction)."""
+    from truce.storage.sql.spatial import register_reflection
+
+    register_reflection()  # PostGIS's geom columns (migration 0004) reflect without warnings
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        opts = conn.get_execution_options()
+        if opts.get("record_lock"):
+            conn.exec_driver_sql(
+                f"SELECT pg_advisory_xact_lock({_PG_LOCK}, hashtext(current_schema()))")
+        elif opts.get("read_only"):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    return engine
 
 
 def _insert_ignore(conn: Connection, table: Any) -> Any:
@@ -86,6 +123,44 @@ def _insert_ignore(conn: Connection, table: Any) -> Any:
     else:  # pragma: no cover - other back ends are not supported
         raise StorageError(f"unsupported database {name!r}")
     return insert(table).on_conflict_do_nothing()
+
+
+def _stream(conn: Connection, q: Any, *, mappings: bool = False) -> Iterator[Any]:
+    """The rows of ``q``, fetched in batches (a server-side cursor on PostgreSQL); the cursor is
+    closed when the caller stops early too (a verify that stops at the first bad row).
+    Per statement: ``Connection.execution_options()`` would switch the whole connection to it."""
+    with conn.execute(q, execution_options={"stream_results": True}) as res:
+        yield from (res.mappings() if mappings else res)
+
+
+def _insert_ignore_count(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> int:
+    """Insert ``rows`` in order, skipping those whose key is taken; the number inserted.
+
+    ``RETURNING`` counts them (a driver's ``executemany`` rowcount is not reliable everywhere;
+    psycopg's is not).  PostgreSQL: the batch is ``COPY``-ed into a temporary table (dropped at
+    commit), then moved with one ``INSERT ... SELECT ... ORDER BY ... ON CONFLICT DO NOTHING``:
+    ten times faster than multi-row ``VALUES`` with a bound parameter per value.
+    """
+    if not rows:
+        return 0
+    if conn.dialect.name != "postgresql":
+        pk = list(table.primary_key.columns)[0]
+        return len(conn.execute(_insert_ignore(conn, table).returning(pk), rows).all())
+    cols = list(rows[0])
+    q = conn.dialect.identifier_preparer
+    names = ", ".join(q.quote(k) for k in cols)
+    tmp = q.quote(f"truce_bulk_{table.name}")
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {tmp} ON COMMIT DROP AS "
+                         f"SELECT 0::bigint AS truce_ord, {names} FROM {q.format_table(table)} "
+                         f"WITH NO DATA")
+    conn.exec_driver_sql(f"TRUNCATE {tmp}")
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f"COPY {tmp} (truce_ord, {names}) FROM STDIN") as cp:
+        for i, r in enumerate(rows):
+            cp.write_row((i, *(r[k] for k in cols)))
+    sql = (f"INSERT INTO {q.format_table(table)} ({names}) SELECT {names} FROM {tmp} "
+           f"ORDER BY truce_ord ON CONFLICT DO NOTHING RETURNING 1")
+    return len(conn.exec_driver_sql(sql).all())
 
 
 class _Observations:
@@ -121,8 +196,9 @@ class _Observations:
         if not rows:
             return AddResult(0, 0)
         if self._c.dialect.name != "sqlite":
-            res = self._c.execute(_insert_ignore(self._c, observations),
-                                  [mapping.observation_to_row(r) for r in rows])
+            added = _insert_ignore_count(self._c, observations,
+                                         [mapping.observation_to_row(r) for r in rows])
+            return AddResult(added, len(rows) - added)
         else:
             # SQLite: one precompiled statement and positional tuples, passed straight to the
             # driver's executemany (SQLAlchemy's per-row parameter processing would double the
@@ -163,7 +239,7 @@ class _Observations:
             q = q.where(observations.c.t_start >= start)
         if end is not None:
             q = q.where(observations.c.t_start < end)
-        for r in self._c.execution_options(stream_results=True).execute(q).mappings():
+        for r in _stream(self._c, q, mappings=True):
             yield mapping.observation_from_row(r)
 
     def count(self) -> int:
@@ -173,7 +249,7 @@ class _Observations:
         c = observations.c
         q = (select(c.source_id, c.obs_id, c.ingest_batch, c.content_hash, c.record_json)
              .order_by(c.pk))
-        for sid, oid, b, h, rj in self._c.execution_options(stream_results=True).execute(q):
+        for sid, oid, b, h, rj in _stream(self._c, q):
             yield HashedRow("observations", f"{sid}/{oid}", b, h, rj)
 
 
@@ -235,7 +311,7 @@ class _Incidents:
     def hashed_rows(self) -> Iterator[HashedRow]:
         c = incidents.c
         q = select(c.fusion_run, c.id, c.content_hash, c.record_json).order_by(c.pk)
-        for run, iid, h, rj in self._c.execution_options(stream_results=True).execute(q):
+        for run, iid, h, rj in _stream(self._c, q):
             yield HashedRow("incidents", f"{run}/{iid}", run, h, rj)
 
     def supersessions(self) -> Iterator[tuple[str, int, float, int | None]]:
@@ -243,6 +319,77 @@ class _Incidents:
         for run, iid, s, sup in self._c.execute(select(c.fusion_run, c.id, c.start,
                                                        c.superseded_by)):
             yield f"{run}/{iid}", run, s, sup
+
+
+class _Violations:
+    def __init__(self, conn: Connection) -> None:
+        self._c = conn
+
+    def replace_range(self, start: float, end: float, rows: Sequence[ViolationRow],
+                      adjudication_run: int) -> int:
+        c = violations.c
+        res = self._c.execute(update(violations)
+                              .where(c.superseded_by.is_(None), c.start >= start, c.start < end)
+                              .values(superseded_by=adjudication_run))
+        n = res.rowcount
+        if rows:
+            # link to the current incident row of the same id where there is one (a violation
+            # of a reviewed, recomputed incident has none)
+            ic = incidents.c
+            ids = sorted({r.incident_id for r in rows})
+            pk: dict[str, int] = {}
+            for i in range(0, len(ids), _IN_CHUNK):
+                q = (select(ic.id, ic.pk).where(ic.superseded_by.is_(None),
+                                                ic.id.in_(ids[i:i + _IN_CHUNK])))
+                pk.update(dict(self._c.execute(q).all()))
+            self._c.execute(violations.insert(),
+                            [mapping.violation_to_row(r, pk.get(r.incident_id)) for r in rows])
+        return n
+
+    def list(self, start: float | None = None, end: float | None = None,
+             include_superseded: bool = False) -> list[ViolationRow]:
+        c = violations.c
+        q = select(violations).order_by(c.start, c.id, c.adjudication_run)
+        if not include_superseded:
+            q = q.where(c.superseded_by.is_(None))
+        if start is not None:
+            q = q.where(c.start >= start)
+        if end is not None:
+            q = q.where(c.start < end)
+        return [mapping.violation_from_row(r) for r in self._c.execute(q).mappings()]
+
+    def hashed_rows(self) -> Iterator[HashedRow]:
+        c = violations.c
+        q = select(c.adjudication_run, c.id, c.content_hash, c.record_json).order_by(c.pk)
+        for run, vid, h, rj in _stream(self._c, q):
+            yield HashedRow("violations", f"{run}/{vid}", run, h, rj)
+
+
+class _Reviews:
+    _COLUMNS = ("target_table", "target_key", "action", "analyst", "reason", "content_hash",
+                "record_json", "ledger_seq")
+
+    def __init__(self, conn: Connection) -> None:
+        self._c = conn
+
+    def add(self, row: ReviewRow) -> None:
+        self._c.execute(reviews.insert(), [{k: getattr(row, k) for k in self._COLUMNS}])
+
+    def list(self, target_table: str | None = None, target_key: str | None = None
+             ) -> list[ReviewRow]:
+        c = reviews.c
+        q = select(*(c[k] for k in self._COLUMNS)).order_by(c.ledger_seq, c.pk)
+        if target_table is not None:
+            q = q.where(c.target_table == target_table)
+        if target_key is not None:
+            q = q.where(c.target_key == target_key)
+        return [ReviewRow(**r) for r in self._c.execute(q).mappings()]
+
+    def hashed_rows(self) -> Iterator[HashedRow]:
+        c = reviews.c
+        q = select(c.ledger_seq, c.target_key, c.content_hash, c.record_json).order_by(c.pk)
+        for seq, key, h, rj in self._c.execute(q):
+            yield HashedRow("reviews", f"rev-{seq}", seq, h, rj)
 
 
 class _Ledger:
@@ -265,7 +412,7 @@ class _Ledger:
 
     def iterate(self) -> Iterator[LedgerEntry]:
         q = select(ledger).order_by(ledger.c.seq)
-        for r in self._c.execution_options(stream_results=True).execute(q).mappings():
+        for r in _stream(self._c, q, mappings=True):
             yield mapping.ledger_from_row(r)
 
 
@@ -292,7 +439,7 @@ class SqlUnitOfWork:
 
     def __init__(self, url: str, *, write: bool = True, migrate: bool = True,
                  cache_mib: int = 256) -> None:
-        self.url = url
+        self.url = database_url(url)
         self._cache_mib = cache_mib
         self._write = write
         self._migrate = migrate
@@ -307,14 +454,18 @@ class SqlUnitOfWork:
                     from truce.storage.sql.migrate import upgrade
                     upgrade(self._engine)
             conn = self._engine.connect()
-            if self._write and conn.dialect.name == "sqlite":
-                conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+            # writers queue for the record (SQLite: BEGIN IMMEDIATE; PostgreSQL: advisory lock)
+            conn = conn.execution_options(**({"record_lock": True} if self._write
+                                              else {"read_only": True}))
             self._conn = conn
             conn.begin()
         except SQLAlchemyError as exc:
-            raise StorageError(f"cannot open the record at {self.url}: {_why(exc)}") from exc
+            raise StorageError(f"cannot open the record at {redact(self.url)}: {_why(exc)}"
+                               ) from exc
         self.observations = _Observations(conn)
         self.incidents = _Incidents(conn)
+        self.violations = _Violations(conn)
+        self.reviews = _Reviews(conn)
         self.ledger = _Ledger(conn)
         self.meta = _Meta(conn)
         return self
@@ -329,7 +480,7 @@ class SqlUnitOfWork:
                 self._conn = None
         if isinstance(exc, SQLAlchemyError):
             # the batch was rolled back; say so in one line, without SQLAlchemy's internals
-            raise StorageError(f"the record at {self.url} could not be written, nothing of "
+            raise StorageError(f"the record at {redact(self.url)} could not be written, nothing of "
                                f"this batch was kept: {_why(exc)}") from exc
 
     def commit(self) -> None:

@@ -1,0 +1,65 @@
+"""``truce report``: write the daily report of one day from the record."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import typer
+
+from truce.cli.errors import handle_errors
+from truce.errors import ValidationError
+
+_DB_HELP = ("The record: a SQLite file or a postgresql:// URL (default $TRUCE_DB or "
+            "./truce.db).")
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"not a date: {text!r} (write YYYY-MM-DD)", field="--date") from None
+
+
+@handle_errors
+def report_cmd(
+    date_: str | None = typer.Option(
+        None, "--date", help="Local date YYYY-MM-DD (default: the last day with incidents)."),
+    fmt: str = typer.Option("md,html,json", "--format", "-f",
+                            help="Comma list of md, html, json."),
+    out: Path = typer.Option(Path("reports"), "--out", "-o", help="Directory to write into."),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    trend_days: int = typer.Option(30, "--trend-days", min=2, help="Days of the trend chart."),
+) -> None:
+    """Write the daily report of one day: summary per region, tables by area and kind, weapons
+    in violation of withdrawal lines, disengagement areas, alerts, a map, the trend per region,
+    the methodology and the record's head hash.  The report reads the reviewed record (rejected
+    incidents left out and counted); the same record gives byte-identical Markdown and JSON.
+    Each report issued is recorded in the ledger with its SHA-256.
+
+    Example: `truce report --date 2025-01-06 --format md,html,json --out reports --db truce.db`
+    """
+    from truce.cli.record import record_url
+    from truce.service.report import parse_formats, write_report
+    from truce.storage.sql import SqlUnitOfWork
+
+    formats = parse_formats(fmt)
+    day = _day(date_)
+    uow = SqlUnitOfWork(record_url(db, must_exist=True))
+    try:
+        res = write_report(uow, day, out, formats=formats, now=datetime.now(timezone.utc),
+                           trend_days=trend_days)
+    finally:
+        uow.close()
+    t = res.model["totals"]
+    typer.echo(f"daily report {res.day}: {t['violations']:,} ceasefire violations "
+               f"({t['explosions']:,} explosions; previous period {t['previous_violations']:,}), "
+               f"{len(res.model['alerts'])} alerts")
+    for k, p in res.paths.items():
+        typer.echo(f"  {k:<6} {p}")
+    typer.echo(f"built from ledger entry {res.seq}, head {res.head_hash}")
+    if res.ledger_entry is not None:
+        typer.echo(f"issue recorded as ledger entry {res.ledger_entry.seq}, head now "
+                   f"{res.ledger_entry.entry_hash}")

@@ -1,0 +1,256 @@
+"""The daily report use case: read the reviewed record, build the report's model, render and
+write it, and record its issue in the ledger.
+
+``truce report`` is a thin wrapper over :func:`write_report`.  The model (:func:`build_report`)
+depends only on the record's content, never on the clock: the same record gives byte-identical
+Markdown and JSON.  It names the record by its *content head*: the last ledger entry that is not
+a ``report`` entry (issuing a report appends one, which changes no figure).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from truce.errors import ValidationError
+from truce.service.ports import UnitOfWork
+
+FORMATS: tuple[str, ...] = ("md", "html", "json")
+REPORT_KIND = "report"
+
+
+# ------------------------------------------------------------------------------ reading the record
+
+@dataclass(frozen=True)
+class _State:
+    incidents: list[dict[str, Any]]
+    violations: list[dict[str, Any]]
+    reviews: int
+
+
+def _reviewed(uow: UnitOfWork) -> _State:
+    """Every incident and violation of the record with the analysts' reviews applied."""
+    from truce.service.review import reviewed_state
+
+    st = reviewed_state(uow, None)
+    incidents = [dict(r) for r in st.incidents]
+    _fill_dates(incidents)
+    return _State(incidents, [dict(v) for v in st.violations], int(st.reviews))
+
+
+def _fill_dates(incidents: list[dict[str, Any]]) -> None:
+    """``reviewed_state`` gives every incident its local ``date``; one without (a record from
+    elsewhere) falls on the UTC date of its start."""
+    for r in incidents:
+        if not r.get("date"):
+            r["date"] = str(r["start"])[:10]
+
+
+@dataclass(frozen=True)
+class ContentHead:
+    """The last ledger entry that is not a report: what a report's figures are built from."""
+
+    seq: int
+    entry_hash: str
+    entries: int  # ledger entries up to and including it
+
+
+def content_head(uow: UnitOfWork) -> ContentHead:
+    """The record's content head (ValidationError for an empty ledger)."""
+    with uow:
+        last = None
+        for e in uow.ledger.iterate():
+            if e.kind != REPORT_KIND:
+                last = e
+    if last is None:
+        raise ValidationError("the record is empty (run `truce ingest` and `truce process`)")
+    return ContentHead(seq=last.seq, entry_hash=last.entry_hash, entries=last.seq + 1)
+
+
+def record_days(incidents: Sequence[Mapping[str, Any]]) -> tuple[date, date] | None:
+    """The first and last local date holding a (non-rejected) incident."""
+    days = sorted({str(r["date"]) for r in incidents
+                   if (r.get("review") or {}).get("status") != "rejected"})
+    if not days:
+        return None
+    return date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+
+
+# --------------------------------------------------------------------------------------- alerts
+
+def _daily_counts(incidents: Sequence[Mapping[str, Any]], days: Sequence[str]
+                  ) -> dict[str, list[int]]:
+    from truce.reports.daily.model import NO_REGION, _count, _status, is_fire
+
+    index = {d: i for i, d in enumerate(days)}
+    out: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
+    for r in incidents:
+        i = index.get(str(r.get("date")))
+        if i is None or _status(r) == "rejected" or not is_fire(r.get("kind")):
+            continue
+        out[str(r.get("region") or NO_REGION)][i] += _count(r)
+    return dict(sorted(out.items()))
+
+
+def compute_alerts(incidents: Sequence[Mapping[str, Any]], violations: Sequence[Mapping[str, Any]],
+                   day: date, *, first_day: date | None = None, history_days: int = 60
+                   ) -> list[dict[str, Any]]:
+    """Escalation alerts over the daily per-region ceasefire violations (the report's own
+    figures) of the ``history_days`` up to ``day``, and build-up alerts over the weapon
+    violations of those days (:mod:`truce.alerts`).  Days before ``first_day`` (the record's
+    first) are not history: they were not monitored, so they are not quiet days either."""
+    from truce.alerts import buildup_alerts, escalation_alerts
+
+    days = [day - timedelta(days=k) for k in range(history_days - 1, -1, -1)]
+    days = [d for d in days if first_day is None or d >= first_day]
+    counts = _daily_counts(incidents, [d.isoformat() for d in days])
+    first, last = days[0].isoformat(), day.isoformat()
+    window = [v for v in violations if first <= str(v.get("date")) <= last]
+    alerts = list(escalation_alerts(counts, days)) + list(buildup_alerts(window, days=days))
+    return [dict(a) for a in alerts]
+
+
+# ---------------------------------------------------------------------------------------- model
+
+def build_report(uow: UnitOfWork, day: date | None, *, trend_days: int = 30) -> dict[str, Any]:
+    """The report of local date ``day`` (default: the last day with incidents) as its model:
+    every figure the Markdown and HTML show (see :mod:`truce.reports.daily.model`)."""
+    from truce.service.process import stored_agreement
+
+    ra = stored_agreement(uow)
+    head = content_head(uow)
+    st = _reviewed(uow)
+    span = record_days(st.incidents)
+    if span is None:
+        raise ValidationError("the record holds no processed incidents (run `truce process`)")
+    if day is None:
+        day = span[1]
+    elif not span[0] <= day <= span[1]:
+        raise ValidationError(f"no incidents on {day}: the record holds incidents from "
+                              f"{span[0]} to {span[1]}", field="--date")
+    return _model(st, ra.agreement, day, head, trend_days=trend_days, first_day=span[0])
+
+
+def _model(st: _State, agreement: Any, day: date, head: ContentHead, *, trend_days: int,
+           first_day: date) -> dict[str, Any]:
+    from truce.geo.frame import AgreementFrame
+    from truce.reports.daily.model import build_daily_model
+
+    frame = AgreementFrame.from_agreement(agreement)
+    integrity = {
+        "head_hash": head.entry_hash, "seq": head.seq, "ledger_entries": head.entries,
+        "how_to_check": (
+            f"To check that this report comes from an untampered record, run `truce verify --db "
+            f"<record>` on a copy of the record: it recomputes every row's hash and the hash "
+            f"chain, and prints the head. The chain must be intact and its entry {head.seq} must "
+            f"have the hash above (entries appended later, such as the record of this report's "
+            f"issue, do not change it). The report's own SHA-256 is recorded in the ledger as a "
+            f"`report` entry."),
+    }
+    return build_daily_model(
+        st.incidents, st.violations, day=day, agreement=agreement, integrity=integrity,
+        alerts=compute_alerts(st.incidents, st.violations, day, first_day=first_day),
+        reviews=st.reviews,
+        trend_days=trend_days, zone_of=lambda recs: zones_of(frame, recs))
+
+
+def zones_of(frame: Any, records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The zone of each record's location (``security_zone``, ``disengagement:<id>`` or
+    ``rear``), for incidents adjudication has not zoned."""
+    import numpy as np
+
+    from truce.geo.classify import classify
+
+    if not records:
+        return []
+    lon = np.array([(r.get("location") or {}).get("lon", np.nan) for r in records], float)
+    lat = np.array([(r.get("location") or {}).get("lat", np.nan) for r in records], float)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    out = np.full(len(records), "rear", dtype=object)
+    if ok.any():
+        z = classify(frame, lon[ok], lat[ok]).zone.astype(object)
+        z[z == "security"] = "security_zone"
+        z[z == "none"] = "rear"
+        out[ok] = z
+    return [str(v) for v in out]
+
+
+# ---------------------------------------------------------------------------------------- write
+
+@dataclass
+class ReportFiles:
+    day: date
+    head_hash: str  # the content head the report names
+    seq: int
+    paths: dict[str, Path] = field(default_factory=dict)
+    ledger_entry: Any = None  # the ``report`` entry recording the issue (None if not recorded)
+    model: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    fmts = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    bad = [f for f in fmts if f not in FORMATS]
+    if bad or not fmts:
+        raise ValidationError(f"unknown format {', '.join(bad) or repr(text)}; a comma list of "
+                              f"{', '.join(FORMATS)}", field="--format")
+    return fmts
+
+
+def report_figures(model: Mapping[str, Any], agreement: Any) -> dict[str, bytes]:
+    """The map and the trend chart of ``model`` as PNG bytes."""
+    from truce.geo.frame import AgreementFrame
+    from truce.reports.daily.charts import map_png, trend_png
+
+    return {"map": map_png(model, AgreementFrame.from_agreement(agreement)),
+            "trend": trend_png(model)}
+
+
+def write_report(uow: UnitOfWork, day: date | None, out: str | Path, *,
+                 formats: Sequence[str] = FORMATS, now: datetime | None = None,
+                 trend_days: int = 30) -> ReportFiles:
+    """Build the report of ``day`` and write ``report-<date>.{md,html,json}`` (and the map and
+    trend PNGs beside the Markdown) into ``out``.  With ``now``, record the issue in the ledger:
+    one ``report`` entry per file written, with its SHA-256 and the head it was built from."""
+    from truce.reports.daily.render import figure_names, render_html, render_json, render_markdown
+    from truce.service.ledger import head_hash, record_report_issued
+    from truce.service.process import stored_agreement
+
+    formats = tuple(formats)
+    model = build_report(uow, day, trend_days=trend_days)
+    d = date.fromisoformat(model["date"])
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[str, tuple[Path, bytes]] = {}
+    figures = report_figures(model, stored_agreement(uow).agreement) if (
+        "md" in formats or "html" in formats) else {}
+    stem = f"report-{model['date']}"
+    if "json" in formats:
+        files["json"] = (out / f"{stem}.json", render_json(model).encode("utf-8"))
+    if "md" in formats:
+        files["md"] = (out / f"{stem}.md", render_markdown(model).encode("utf-8"))
+        for k, name in figure_names(model).items():
+            files[k] = (out / name, figures[k])
+    if "html" in formats:
+        files["html"] = (out / f"{stem}.html", render_html(model, figures).encode("utf-8"))
+    for path, data in files.values():
+        path.write_bytes(data)
+    entry = None
+    if now is not None:
+        digests = {path.name: hashlib.sha256(data).hexdigest()
+                   for k, (path, data) in files.items() if k in FORMATS}
+        name = f"{stem}.{'+'.join(k for k in FORMATS if k in files)}"
+        combined = hashlib.sha256(json.dumps(digests, sort_keys=True).encode()).hexdigest()
+        entry = record_report_issued(
+            uow, name=name, sha256=combined, now=now, based_on=head_hash(uow),
+            details={"date": model["date"], "content_head": model["integrity"]["head_hash"],
+                     "content_seq": model["integrity"]["seq"], "files": digests})
+    return ReportFiles(day=d, head_hash=model["integrity"]["head_hash"],
+                       seq=model["integrity"]["seq"],
+                       paths={k: p for k, (p, _) in files.items()}, ledger_entry=entry,
+                       model=model)

@@ -1,0 +1,109 @@
+"""``process_record`` adjudicates what it fuses: incidents are stored with zone, side and
+violations filled, the violations go into their own table with an ``adjudication`` ledger entry,
+``verify`` passes, and a changed byte in a violation row is caught and named."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from datetime import date, datetime, timezone
+
+import numpy as np
+import pytest
+
+from truce.service.ingest import ingest_jsonl
+from truce.service.process import process_record
+from truce.service.verify import verify_record
+from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+NOW = datetime(2024, 12, 9, 6, 0, tzinfo=timezone.utc)
+AGREEMENT = "ukraine-2024-12-07"
+
+
+@pytest.fixture(scope="module")
+def observations(tmp_path_factory):
+    from truce.agreement.loader import load_agreement
+    from truce.gazetteer.sources import starter_gazetteer
+    from truce.sim import Scenario, simulate
+    from truce.sim.io import write_outputs
+
+    out = tmp_path_factory.mktemp("sim")
+    sc = Scenario.uniform(AGREEMENT, date(2024, 12, 8), 1, 5, "typical", scale=0.5)
+    res = simulate(sc, load_agreement(AGREEMENT), starter_gazetteer(), np.random.default_rng(5),
+                   reports=False)
+    write_outputs(res, out)
+    return out / "observations.jsonl"
+
+
+@pytest.fixture
+def processed(tmp_path, observations):
+    db = tmp_path / "r.db"
+    uow = SqlUnitOfWork(sqlite_url(db))
+    ingest_jsonl(observations, uow, now=NOW)
+    res = process_record(uow, now=NOW)
+    uow.close()
+    return db, res
+
+
+def _verify(db):
+    uow = SqlUnitOfWork(sqlite_url(db), write=False)
+    with uow:
+        rep = verify_record(uow)
+    uow.close()
+    return rep
+
+
+def test_violations_are_stored_with_their_incidents(processed):
+    db, res = processed
+    assert res.violations > 10 and res.adjudication.added == res.violations
+    assert res.head == res.adjudication.ledger_entry.entry_hash
+    with sqlite3.connect(db) as c:
+        kinds = [k for (k,) in c.execute("select kind from ledger order by seq")]
+        incs = {i: json.loads(r) for i, r in c.execute(
+            "select id, record_json from incidents where superseded_by is null")}
+        vios = [json.loads(r) for (r,) in c.execute(
+            "select record_json from violations where superseded_by is null order by pk")]
+        cols = c.execute("select incident_id, rule_id, side, zone, adjudication_run, "
+                         "incident_pk is not null from violations").fetchall()
+        payload = json.loads(c.execute("select payload_json from ledger where kind = "
+                                       "'adjudication'").fetchone()[0])
+    assert kinds == ["ingest", "fusion", "adjudication"]
+    assert len(vios) == res.violations and payload["added"] == res.violations
+    assert payload["table"] == "violations" and payload["run"]["agreement"] == AGREEMENT
+    # every violation names a stored incident that lists its rule
+    for v in vios:
+        assert v["rule"] in incs[v["subject"]["id"]]["violations"]
+    per_incident = Counter(v["subject"]["id"] for v in vios)
+    assert all(len(incs[i]["violations"]) == n for i, n in per_incident.items())
+    # fire incidents are judged (zone filled, a side probability for both parties)
+    fire = [r for r in incs.values() if r["kind"] in ("explosion", "burst", "shot")]
+    assert fire and all(r["zone"] and set(r["side_probability"]) == {"ua", "ru"} for r in fire)
+    assert {r for _, r, *_ in cols} >= {"ceasefire.fire"}
+    assert all(run == 3 and linked for *_, run, linked in cols)
+    assert all(v["date"] == "2024-12-08" for v in vios)
+    assert _verify(db).ok
+
+
+def test_processing_again_supersedes_the_violations(processed):
+    db, res = processed
+    uow = SqlUnitOfWork(sqlite_url(db))
+    again = process_record(uow, now=NOW)
+    uow.close()
+    assert again.violations == res.violations
+    with sqlite3.connect(db) as c:
+        runs = c.execute("select adjudication_run, superseded_by, count(*) from violations "
+                         "group by 1, 2 order by 1").fetchall()
+    assert runs == [(3, 5, res.violations), (5, None, res.violations)]
+    assert _verify(db).ok
+
+
+def test_a_changed_violation_is_named_by_verify(processed):
+    db, _ = processed
+    with sqlite3.connect(db) as c:
+        vid, rj = c.execute("select id, record_json from violations order by pk limit 1").fetchone()
+        c.execute("update violations set record_json = ? where id = ?",
+                  (rj.replace('"side":"', '"side":"x', 1), vid))
+    rep = _verify(db)
+    assert not rep.ok and rep.first_bad_seq == 3
+    assert f"violations 3/{vid}" in rep.message()
