@@ -211,19 +211,8 @@ def _write(plan: Any, frame: Any, out: Path) -> list[Path]:
              f" km, line covered ≥{plan.params.min_cover}x: "
              f"{_pct(plan.line_cover.at_least(plan.params.min_cover))}), "
              f"{t.monitors:,} monitors, {t.total:,} personnel")
-    png = render_agreement_map(_drawable(frame), out / "plan.png", layers=layers, title=title)
+    png = render_agreement_map(frame, out / "plan.png", layers=layers, title=title)
     return [summary, geo, png]
-
-
-def _drawable(frame: Any) -> Any:
-    """The frame with each party drawn as its largest polygon: mapplot labels every polygon of a
-    MultiPolygon, which floods the legend for a real area with islands (drawing only)."""
-    from dataclasses import replace
-
-    def largest(g: Any) -> Any:
-        return max(g.geoms, key=lambda p: p.area) if g.geom_type == "MultiPolygon" else g
-
-    return replace(frame, party_areas=tuple(largest(g) for g in frame.party_areas))
 
 
 def _densify(v: np.ndarray, step_m: float) -> np.ndarray:

@@ -38,6 +38,7 @@ def _plot_geom(ax, geom, **kw) -> None:  # type: ignore[no-untyped-def]
             continue
         x, y = p.exterior.xy
         ax.fill(x, y, **kw)
+        kw.pop("label", None)  # one legend entry per geometry, not per part
         for hole in p.interiors:
             hx, hy = hole.xy
             ax.fill(hx, hy, color="white", lw=0)
