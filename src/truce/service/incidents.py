@@ -50,23 +50,36 @@ def incident_row(rec: Mapping[str, Any], fusion_run: int) -> IncidentRow:
                               where=str(rec.get("id"))) from None
 
 
+def replace_run(uow: UnitOfWork, *, table: str, kind: str, rows_for: Any, t0: float, t1: float,
+                now: datetime, run_info: Mapping[str, Any] | None = None
+                ) -> tuple[list[Any], int, LedgerEntry]:
+    """Inside an open unit of work (no commit): the rows ``rows_for(seq)`` replace the current
+    rows of ``table`` starting in ``[t0, t1)`` (superseded, never deleted) and one ledger entry of
+    ``kind`` records them (count, superseded, digest of their hashes).  Returns the rows, the
+    number superseded and the entry."""
+    seq = uow.ledger.next_seq()
+    rows = list(rows_for(seq))
+    superseded = getattr(uow, table).replace_range(t0, t1, rows, seq)
+    fold = RowFold()
+    for r in rows:
+        fold.add(r.content_hash)
+    payload = {"table": table, "start": t0, "end": t1, "added": len(rows),
+               "superseded": superseded, "digest": fold.hexdigest(),
+               **({"run": dict(run_info)} if run_info else {})}
+    entry = uow.ledger.append(kind, payload, now.isoformat())
+    if entry.seq != seq:
+        raise StorageError(f"the ledger moved while storing {table}; nothing was written")
+    return rows, superseded, entry
+
+
 def store_incidents(uow: UnitOfWork, records: Iterable[Mapping[str, Any]], *, start: datetime,
                     end: datetime, now: datetime, run_info: Mapping[str, Any] | None = None
                     ) -> FusionStored:
     """Replace the current incidents starting in ``[start, end)`` by ``records``; commit."""
     with uow:
-        seq = uow.ledger.next_seq()
-        rows = [incident_row(r, seq) for r in records]
-        t0, t1 = start.timestamp(), end.timestamp()
-        superseded = uow.incidents.replace_range(t0, t1, rows, seq)
-        fold = RowFold()
-        for r in rows:
-            fold.add(r.content_hash)
-        payload = {"table": "incidents", "start": t0, "end": t1, "added": len(rows),
-                   "superseded": superseded, "digest": fold.hexdigest(),
-                   **({"run": dict(run_info)} if run_info else {})}
-        entry = uow.ledger.append("fusion", payload, now.isoformat())
-        if entry.seq != seq:
-            raise StorageError("the ledger moved while storing incidents; nothing was written")
+        rows, superseded, entry = replace_run(
+            uow, table="incidents", kind="fusion",
+            rows_for=lambda seq: (incident_row(r, seq) for r in records),
+            t0=start.timestamp(), t1=end.timestamp(), now=now, run_info=run_info)
         uow.commit()
     return FusionStored(len(rows), superseded, entry)

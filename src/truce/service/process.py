@@ -23,9 +23,9 @@ from typing import IO, Any
 import numpy as np
 
 from truce.errors import ValidationError
-from truce.service.incidents import FusionStored, store_incidents
+from truce.service.incidents import FusionStored, incident_row, replace_run
 from truce.service.ports import IncidentRow, UnitOfWork
-from truce.service.violations import store_violations
+from truce.service.violations import add_violations
 
 DEFAULT_AGREEMENT = "ukraine-2024-12-07"
 META_AGREEMENT = "agreement"
@@ -144,15 +144,21 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
     t1 = float(np.floor(np.nanmax(np.maximum(obs.t_end, obs.t_start)))) + 1.0
     run = {"agreement": ra.id, "observations": len(obs), "not_fused": len(rejected)}
     start, end = datetime.fromtimestamp(t0, timezone.utc), datetime.fromtimestamp(t1, timezone.utc)
-    stored = store_incidents(uow, records, start=start, end=end, now=now, run_info=run)
-    vstored = store_violations(uow, adj.violations, start=start, end=end, now=now,
-                               run_info={"agreement": ra.id, "incidents": len(records),
-                                         "rules": _rule_versions(ra.agreement)})
+    # one transaction: the incidents, their violations and the agreement the record now holds
+    # go in together or not at all
     with uow:
+        _, superseded, fentry = replace_run(
+            uow, table="incidents", kind="fusion",
+            rows_for=lambda seq: (incident_row(r, seq) for r in records), t0=t0, t1=t1,
+            now=now, run_info=run)
+        vstored = add_violations(uow, adj.violations, start=start, end=end, now=now,
+                                 run_info={"agreement": ra.id, "incidents": len(records),
+                                           "rules": _rule_versions(ra.agreement)})
         if uow.meta.get(META_AGREEMENT) is None:
             uow.meta.set(META_AGREEMENT, ra.id)
             uow.meta.set(META_AGREEMENT_SOURCE, ra.source)
-            uow.commit()
+        uow.commit()
+    stored = FusionStored(len(records), superseded, fentry)
     by_kind = dict(sorted(Counter(r["kind"] for r in records).items()))
     return ProcessResult(agreement=ra.id, observations=len(obs), not_fused=len(rejected),
                          incidents=len(records), by_kind=by_kind, stored=stored,

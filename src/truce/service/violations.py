@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from truce.errors import StorageError, ValidationError
-from truce.ledger.chain import LedgerEntry, RowFold, canonical, sha256_hex
-from truce.service.incidents import _epoch
+from truce.errors import ValidationError
+from truce.ledger.chain import LedgerEntry, canonical, sha256_hex
+from truce.service.incidents import _epoch, replace_run
 from truce.service.ports import UnitOfWork, ViolationRow
 
 
@@ -41,18 +41,17 @@ def store_violations(uow: UnitOfWork, records: Iterable[Mapping[str, Any]], *, s
                      ) -> AdjudicationStored:
     """Replace the current violations starting in ``[start, end)`` by ``records``; commit."""
     with uow:
-        seq = uow.ledger.next_seq()
-        rows = [violation_row(r, seq) for r in records]
-        t0, t1 = start.timestamp(), end.timestamp()
-        superseded = uow.violations.replace_range(t0, t1, rows, seq)
-        fold = RowFold()
-        for r in rows:
-            fold.add(r.content_hash)
-        payload = {"table": "violations", "start": t0, "end": t1, "added": len(rows),
-                   "superseded": superseded, "digest": fold.hexdigest(),
-                   **({"run": dict(run_info)} if run_info else {})}
-        entry = uow.ledger.append("adjudication", payload, now.isoformat())
-        if entry.seq != seq:
-            raise StorageError("the ledger moved while storing violations; nothing was written")
+        stored = add_violations(uow, records, start=start, end=end, now=now, run_info=run_info)
         uow.commit()
+    return stored
+
+
+def add_violations(uow: UnitOfWork, records: Iterable[Mapping[str, Any]], *, start: datetime,
+                   end: datetime, now: datetime, run_info: Mapping[str, Any] | None = None
+                   ) -> AdjudicationStored:
+    """:func:`store_violations` inside an open unit of work, without committing."""
+    rows, superseded, entry = replace_run(
+        uow, table="violations", kind="adjudication",
+        rows_for=lambda seq: (violation_row(r, seq) for r in records),
+        t0=start.timestamp(), t1=end.timestamp(), now=now, run_info=run_info)
     return AdjudicationStored(len(rows), superseded, entry)

@@ -107,3 +107,30 @@ def test_a_changed_violation_is_named_by_verify(processed):
     rep = _verify(db)
     assert not rep.ok and rep.first_bad_seq == 3
     assert f"violations 3/{vid}" in rep.message()
+
+
+def test_incidents_violations_and_agreement_go_in_together_or_not_at_all(tmp_path, observations,
+                                                                          monkeypatch):
+    import truce.service.process as process
+
+    db = tmp_path / "r.db"
+    uow = SqlUnitOfWork(sqlite_url(db))
+    ingest_jsonl(observations, uow, now=NOW)
+    with uow:
+        seq_before = uow.ledger.next_seq()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full while storing violations")
+
+    monkeypatch.setattr(process, "add_violations", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        process_record(uow, now=NOW)
+    with uow:  # the fusion entry and its incidents were rolled back with the violations
+        assert uow.ledger.next_seq() == seq_before
+        assert uow.incidents.list() == []
+        assert uow.meta.get("agreement") is None
+    monkeypatch.undo()
+    res = process_record(uow, now=NOW)  # and a re-run completes it
+    uow.close()
+    assert res.incidents > 0 and res.violations > 0
+    assert _verify(db).ok
