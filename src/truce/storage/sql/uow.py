@@ -292,18 +292,22 @@ class _Incidents:
     def list(self, start: float | None = None, end: float | None = None,
              include_superseded: bool = False) -> list[IncidentRow]:
         c = incidents.c
-        q = select(incidents).order_by(c.start, c.id)
+        cond = []
         if not include_superseded:
-            q = q.where(c.superseded_by.is_(None))
+            cond.append(c.superseded_by.is_(None))
         if start is not None:
-            q = q.where(c.start >= start)
+            cond.append(c.start >= start)
         if end is not None:
-            q = q.where(c.start < end)
-        rows = self._c.execute(q).mappings().all()
+            cond.append(c.start < end)
+        rows = self._c.execute(select(incidents).where(*cond).order_by(c.start, c.id)
+                               ).mappings().all()
         oc, io = observations.c, incident_observations.c
         links: dict[int, list[tuple[str, str]]] = {}
+        # the links of the selected incidents only (same conditions, joined)
         lq = (select(io.incident_pk, oc.source_id, oc.obs_id)
-              .join(observations, oc.pk == io.observation_pk).order_by(oc.source_id, oc.obs_id))
+              .join(observations, oc.pk == io.observation_pk)
+              .join(incidents, c.pk == io.incident_pk).where(*cond)
+              .order_by(oc.source_id, oc.obs_id))
         for ipk, s, o in self._c.execute(lq):
             links.setdefault(ipk, []).append((s, o))
         return [mapping.incident_from_row(r, tuple(links.get(r["pk"], ()))) for r in rows]
