@@ -15,6 +15,14 @@ Gaussians and windows):
   the whole cluster, so it does not chain; each round is vectorised over the cluster pairs still
   able to merge (the others are dropped for good), and the observations are processed in ranges
   of whole components, so the cost grows linearly.
+
+  The choice of partner also weighs time: reports of one end start and end within a minute or
+  two of each other, concurrent episodes a few kilometres apart do not, so the cost adds the
+  squared differences of the two clusters' mean precise start and end times over
+  ``assoc_time_sigma_s`` squared.  A cluster of vague windows only ("overnight") has no time to
+  compare and pays ``assoc_vague_cost`` instead: vague reports join the best precise cluster
+  after the precise clusters have formed, rather than seeding merges.  The time term only ranks
+  partners; which merges are allowed (gate, windows, kinds, cannot-link) is unchanged.
 """
 
 from __future__ import annotations
@@ -173,6 +181,24 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
     fin = np.isfinite(t0max) & np.isfinite(t1min)
     t0min, t1max = np.where(fin, t0max, np.inf), np.where(fin, t1min, -np.inf)
     span = params.cluster_span_s
+    # per cluster: the sums of its precise starts and ends and how many (updated in place)
+    tsig = params.assoc_time_sigma_s
+    if tsig > 0:
+        nt = fin.astype(float)
+        tref = float(np.min(t0max[fin])) if fin.any() else 0.0
+        st0, st1 = np.where(fin, t0max - tref, 0.0), np.where(fin, t1min - tref, 0.0)
+        vcost = params.assoc_vague_cost
+
+        def time_cost(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            # mean start + i * mean end, NaN for a cluster of vague windows: one gather per side
+            with np.errstate(invalid="ignore", divide="ignore"):
+                m = (st0 + 1j * st1) / np.where(nt > 0, nt, np.nan)
+            d = m[a]
+            d -= m[b]
+            dt2 = d.real * d.real
+            dt2 += d.imag * d.imag
+            dt2 *= 1.0 / (tsig * tsig)
+            return np.nan_to_num(dt2, copy=False, nan=vcost)
     rep = np.arange(n, dtype=np.int64)  # rep[c]: the cluster c was merged into (one level)
     tol = params.same_end_time_tol_s
 
@@ -190,6 +216,8 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
     # did not change since it last passed still passes, with the same distance)
     if p.d2 is not None:  # tested pairwise by the caller: single observations are the clusters
         d2 = np.asarray(p.d2, float)[distinct]
+        if tsig > 0:
+            d2 = d2 + time_cost(ca, cb)
         dirty = np.zeros(len(ekey), bool)
     else:
         d2 = np.zeros(len(ekey))
@@ -217,7 +245,7 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
             if len(clkey):
                 o = np.flatnonzero(ok)
                 ok[o[member(ekey[s[o]], clkey, b_sorted=True)]] = False
-            d2[s] = d2s
+            d2[s] = d2s + time_cost(a, b) if tsig > 0 else d2s  # the gate is on location alone
             if not ok.all():
                 keep = np.ones(len(ekey), bool)
                 keep[s[~ok]] = False
@@ -238,6 +266,10 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
         t0min[ma] = np.minimum(t0min[ma], t0min[mb])
         t1max[ma] = np.maximum(t1max[ma], t1max[mb])
         fam[ma] |= fam[mb]
+        if tsig > 0:
+            nt[ma] += nt[mb]
+            st0[ma] += st0[mb]
+            st1[ma] += st1[mb]
         rep[mb] = ma
         # only the pairs of merged clusters change: re-key and re-test those
         touched[ma] = True

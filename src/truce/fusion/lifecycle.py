@@ -4,15 +4,18 @@ The two ends of one explosive fire - the launch heard near the origin ("outgoing
 explosions heard near the target - are reported by different observers kilometres apart, so they
 form two end clusters.  :func:`link_ends` joins two end clusters into one incident when both are
 explosive fire, their windows start and end together (within ``link_time_tol_s``), they are
-``link_min_m``-``link_max_m`` apart on different sides of the contact line, and their detail
-votes do not both say the same end.  Linking is one-to-one, by reciprocal best cost.
+``link_min_m``-``link_max_m`` apart on different sides of the contact line (or on one side, when
+one of them is within ``link_line_margin_m`` of the line), and their detail votes do not both say
+the same end.  Linking is one-to-one, by reciprocal best cost.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from truce.fusion.association import _compact, reciprocal_pairs
+from truce.fusion.association import _compact, reciprocal_pairs, unique_int
 from truce.fusion.observations import EXPLOSION, IMPACT, OUTGOING, PROJECTILE
 from truce.fusion.params import FusionParams
 
@@ -43,10 +46,12 @@ def end_logodds(labels: np.ndarray, k: int, detail_code: np.ndarray) -> np.ndarr
 
 def link_ends(cand_a: np.ndarray, cand_b: np.ndarray, explosive: np.ndarray, mx: np.ndarray,
               my: np.ndarray, t0: np.ndarray, t1: np.ndarray, side: np.ndarray, logodds: np.ndarray,
-              params: FusionParams, cluster_source: tuple[np.ndarray, np.ndarray] | None = None
-              ) -> np.ndarray:
+              params: FusionParams, cluster_source: tuple[np.ndarray, np.ndarray] | None = None,
+              line_distance: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
     """Incident label of each end cluster (``k`` clusters); candidate cluster pairs come from the
-    gating pairs.  Returns labels numbered in the order of each incident's first cluster."""
+    gating pairs; ``line_distance(clusters)``: their distance to the contact line in metres (for
+    the pairs on one side of it, see ``link_line_margin_m``).  Returns labels numbered in the order
+    of each incident's first cluster."""
     k = len(mx)
     lo, hi = np.minimum(cand_a, cand_b), np.maximum(cand_a, cand_b)
     keep = (lo != hi) & explosive[lo] & explosive[hi]
@@ -59,8 +64,19 @@ def link_ends(cand_a: np.ndarray, cand_b: np.ndarray, explosive: np.ndarray, mx:
     sure = params.end_sure_logodds
     ok = (explosive[a] & explosive[b] & (dt0 <= params.link_time_tol_s) & (dt1 <= params.link_time_tol_s)
           & (dist >= params.link_min_m) & (dist <= params.link_max_m)
-          & (side[a] >= 0) & (side[b] >= 0) & (side[a] != side[b])
           & ~((logodds[a] >= sure) & (logodds[b] >= sure)) & ~((logodds[a] <= -sure) & (logodds[b] <= -sure)))
+    sides = (side[a] >= 0) & (side[b] >= 0) & (side[a] != side[b])
+    if line_distance is not None and params.link_line_margin_m > 0:
+        # an end within the margin of the contact line may be on either side of it (an impact
+        # near the line, or a fused location off by a kilometre): only those pairs need the
+        # distance to the line, so it is computed for their clusters alone
+        q = np.flatnonzero(ok & ~sides)
+        if len(q):
+            cl_q = unique_int(np.r_[a[q], b[q]])
+            near = np.zeros(k, bool)
+            near[cl_q] = line_distance(cl_q) <= params.link_line_margin_m
+            sides[q] = near[a[q]] | near[b[q]]
+    ok &= sides
     a, b = a[ok], b[ok]
     cost = (dt0[ok] ** 2 + dt1[ok] ** 2) / params.link_time_tol_s**2 + (dist[ok] / params.link_max_m) ** 2
     partner = np.full(k, -1, np.int64)

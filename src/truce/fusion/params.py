@@ -48,6 +48,12 @@ class FusionParams:
     #: association: two clusters whose precise windows do not all overlap may still merge when
     #: their union windows overlap (within the tolerance) and span at most this (0: off)
     cluster_span_s: float = 2700.0
+    #: association: the cost a cluster chooses its partner by adds the squared differences of the
+    #: two clusters' mean precise start and end times over this squared (0: location alone); a
+    #: cluster with vague windows only pays ``assoc_vague_cost`` instead, so vague reports join
+    #: after the precise clusters have formed.  Ranks partners only: the gate stays on location
+    assoc_time_sigma_s: float = 180.0
+    assoc_vague_cost: float = 100.0
     #: windows longer than this are vague ("overnight"): they never set an incident's times
     vague_window_s: float = 7200.0
     #: same source: two reports may be the parts of one split report if their windows are
@@ -60,6 +66,9 @@ class FusionParams:
     link_time_tol_s: float = 240.0
     link_max_m: float = 25_000.0
     link_min_m: float = 500.0
+    #: an end within this of the contact line may link with an end on the same side of it (an
+    #: impact near the line, or a fused location a kilometre off; 0: different sides only)
+    link_line_margin_m: float = 2000.0
     #: second pass over incidents: explosive pieces starting and ending within ``rejoin_time_s``
     #: and within ``rejoin_max_m`` join (0 disables)
     rejoin_time_s: float = 120.0

@@ -139,7 +139,8 @@ def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: F
     side = frame.party_index(mx, my) if k else np.zeros(0, np.int8)
     logodds = end_logodds(cluster, k, obs.detail_code)
     inc_of_cluster = link_ends(cluster[cand.li], cluster[cand.lj], explosive, mx, my, t0c, t1c, side,
-                               logodds, params, (cluster, src * 8 + (obs.detail_code.astype(np.int64) + 1)))
+                               logodds, params, (cluster, src * 8 + (obs.detail_code.astype(np.int64) + 1)),
+                               lambda c: frame.nearest_on_line(mx[c], my[c])[3])
     loc = Localized(**{f.name: getattr(loc, f.name)[back] for f in dataclasses.fields(loc)})
     return _assemble(obs_by_key, loc, frame, params, cluster[back], inc_of_cluster, component[back],
                      mx, my, cxx, cxy, cyy, logodds, vague[back], src_by_key)
