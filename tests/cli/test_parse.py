@@ -48,3 +48,19 @@ def test_parse_exit_2_without_date_or_file(tmp_path):
 def test_help_has_example():
     res = _runner().invoke(app, ["parse", "--help"])
     assert "Example:" in res.stdout
+
+
+def test_a_bad_date_names_the_option_once(tmp_path):
+    f = tmp_path / "op-001.txt"
+    f.write_text("The SMM heard one explosion.\n", "utf-8")
+    res = _runner().invoke(app, ["parse", str(f), "--date", "8 Dec"])
+    assert res.exit_code == 2
+    assert res.stderr.strip() == "error: --date: must be YYYY-MM-DD, got '8 Dec'"
+
+
+def test_a_bad_tz_names_the_option(tmp_path):
+    f = tmp_path / "op-001.txt"
+    f.write_text(REPORT, "utf-8")
+    res = _runner().invoke(app, ["parse", str(f), "--tz", "+25:00"])
+    assert res.exit_code == 2
+    assert res.stderr.strip() == "error: --tz: time zone offset '+25:00' is out of range"

@@ -191,3 +191,31 @@ def test_help_has_examples():
                  ["evaluate", "--help"]):
         r = runner.invoke(app, args)
         assert r.exit_code == 0 and "Example:" in r.stdout, args
+
+
+def test_a_bad_date_names_the_option_once(db):
+    r = runner.invoke(app, ["export", "incidents", "--db", str(db), "--date", "2024-99-01"])
+    assert r.exit_code == 2
+    assert r.stderr.strip() == "error: --date: must be YYYY-MM-DD, got '2024-99-01'"
+
+
+def test_export_from_an_unreadable_record_writes_nothing(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database\n")
+    out = tmp_path / "incidents.csv"
+    r = runner.invoke(app, ["export", "incidents", "--format", "csv", "--db", str(junk),
+                            "--out", str(out)])
+    assert r.exit_code == 1
+    assert "cannot open the record" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+    r = runner.invoke(app, ["export", "incidents", "--format", "csv", "--db", str(junk)])
+    assert r.exit_code == 1 and r.stdout == ""
+
+
+def test_export_date_help_says_which_date_an_incident_has():
+    """The help used to say "the date their first report was written on": an overnight
+    observation in the 8 December report that starts on the 7th is exported under the 7th."""
+    r = runner.invoke(app, ["export", "incidents", "--help"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0
+    text = " ".join(r.stdout.replace("│", " ").split())
+    assert "first observation's start" in text and "report was written on" not in text

@@ -57,3 +57,43 @@ def test_bad_input_exits_2_with_one_line(args, needle):
     assert r.exit_code == 2, r.output
     assert needle in r.output
     assert len(r.output.strip().splitlines()) <= 2
+
+
+def test_an_unwritable_out_is_one_line_exit_2(tmp_path):
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a directory")
+    r = runner.invoke(app, ["--agreement", "minsk-2015", "--preset", "osce", "--format", "json",
+                            "--out", str(blocker)])
+    assert r.exit_code == 2, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith("error: --out: cannot write ") and "choose a directory" in line
+
+
+def test_min_cover_above_three_prints_its_share(tmp_path):
+    r = runner.invoke(app, ["--agreement", "minsk-2015", "--min-cover", "4", "--out",
+                            str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert r.exception is None
+    import re
+
+    text = re.sub(r"[\s│]+", " ", r.stdout)  # the table as one line, whatever its wrapping
+    assert "line covered by ≥4 posts" in text and "of the line at ≥4" in text
+    assert (tmp_path / "plan.png").exists()
+
+
+def test_a_sensor_range_too_short_is_one_line_exit_2():
+    r = runner.invoke(app, ["--agreement", "minsk-2015", "--sensor-range-km", "0.01",
+                            "--setback-km", "0"])
+    assert r.exit_code == 2, r.output
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith("error: --sensor-range-km: 0.01 km is too short for a 341 km line")
+
+
+def test_wrapped_assumptions_hang_under_their_text():
+    r = runner.invoke(app, ["--agreement", "minsk-2015"])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    block = lines[lines.index("Assumptions") + 1:]
+    assert block and block[0].startswith("  • ")
+    assert all(x.startswith(("  • ", "    ")) for x in block), block

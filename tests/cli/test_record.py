@@ -121,3 +121,32 @@ def test_a_record_from_a_newer_schema_is_refused(tmp_path, obs_file):
         c.execute("update alembic_version set version_num = '9999'")
     r = runner.invoke(app, ["verify", "--db", str(db)])
     assert r.exit_code == 1 and "cannot migrate the record's schema" in r.output
+
+
+def test_a_bad_report_date_names_the_option_once(tmp_path):
+    f = tmp_path / "op-001.txt"
+    f.write_text("The SMM heard one explosion.\n", "utf-8")
+    r = runner.invoke(app, ["ingest", str(f), "--date", "8 Dec", "--db", str(tmp_path / "r.db")])
+    assert r.exit_code == 2
+    assert r.stderr.strip() == "error: --date: must be YYYY-MM-DD, got '8 Dec'"
+
+
+def test_a_bad_tz_names_the_option(tmp_path):
+    f = tmp_path / "op-001.txt"
+    f.write_text("The SMM heard one explosion.\n", "utf-8")
+    r = runner.invoke(app, ["ingest", str(f), "--tz", "CET", "--db", str(tmp_path / "r.db")])
+    assert r.exit_code == 2
+    assert r.stderr.strip() == ("error: --tz: time zone must be an offset such as +02:00, "
+                                "got 'CET'")
+
+
+def test_a_directory_or_an_unknown_database_as_db_is_bad_input(tmp_path, obs_file):
+    r = runner.invoke(app, ["verify", "--db", str(tmp_path)])
+    assert r.exit_code == 2
+    assert r.stderr.strip() == (f"error: --db: {tmp_path} is a directory, not a record: give "
+                                f"the record's file (e.g. {tmp_path / 'truce.db'})")
+    r = runner.invoke(app, ["ingest", str(obs_file), "--db", str(tmp_path)])
+    assert r.exit_code == 2 and "is a directory" in r.stderr
+    r = runner.invoke(app, ["verify", "--db", "mysql://host/db"])
+    assert r.exit_code == 2
+    assert r.stderr.strip().startswith("error: unsupported database 'mysql' in --db")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 import pytest
@@ -199,3 +199,61 @@ def test_rejected_incidents_are_left_out_and_counted(db, tmp_path):
     assert after["integrity"]["head_hash"] != before["integrity"]["head_hash"]
     md = (tmp_path / "after" / "report-2024-12-10.md").read_text()
     assert f"1 rejected (left out of every figure; {big['count']:,} ceasefire violations" in md
+
+
+def test_an_unwritable_out_is_one_line_exit_2(db, tmp_path):
+    """--out naming a file (or any place that cannot be written) is bad input: one line naming
+    --out, no traceback, nothing recorded in the ledger."""
+    before = _ledger(db)
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a directory")
+    r = _run(db, blocker, "--format", "json")
+    assert r.exit_code == 2, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    (line,) = r.output.strip().splitlines()
+    assert line.startswith(f"error: --out: cannot create the directory {blocker}: ")
+    assert "choose a directory you can write to" in line
+    r = _run(db, blocker / "sub", "--format", "json")
+    assert r.exit_code == 2 and "--out" in r.output and "Traceback" not in r.output
+    assert _ledger(db) == before
+
+
+def test_one_alert_is_singular(db, tmp_path, monkeypatch):
+    from truce.service import report as service
+
+    real = service.write_report
+
+    def with_one_alert(*a, **k):
+        res = real(*a, **k)
+        res.model["alerts"] = [{"type": "escalation", "region": "Donetsk", "message": "up"}]
+        return res
+
+    monkeypatch.setattr(service, "write_report", with_one_alert)
+    r = _run(db, tmp_path / "r", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[0].endswith("), 1 alert")
+
+
+def test_the_trend_starts_no_earlier_than_the_record(db, tmp_path):
+    """Days before the record's first were not monitored: the trend leaves them out instead of
+    drawing them as quiet days (and dividing the daily mean by 30)."""
+    from truce.service.report import _reviewed, record_days
+    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+    uow = SqlUnitOfWork(sqlite_url(db), write=False)
+    try:
+        first, last = record_days(_reviewed(uow).incidents)
+    finally:
+        uow.close()
+    r = _run(db, tmp_path / "r", "--format", "json,md")
+    assert r.exit_code == 0, r.output
+    model = json.loads((tmp_path / "r" / f"report-{last}.json").read_text())
+    days = model["trend"]["days"]
+    assert days[0] == first.isoformat() and days[-1] == last.isoformat()
+    assert len(days) == (last - first).days + 1 < 30
+    md = (tmp_path / "r" / f"report-{last}.md").read_text()
+    assert f"| region | {len(days)}-day total |" in md
+    # a shorter window than the record asked for is kept
+    r = _run(db, tmp_path / "s", "--format", "json", "--trend-days", "2")
+    assert json.loads((tmp_path / "s" / f"report-{last}.json").read_text())["trend"]["days"] == [
+        (last - timedelta(days=1)).isoformat(), last.isoformat()]

@@ -170,3 +170,82 @@ def test_every_review_command_has_an_example():
                                    "correct", "history"}
     for name, c in group.commands.items():
         assert "Example: `truce review " + name in (c.help or ""), name
+
+
+@pytest.mark.parametrize("args,line", [
+    (["confirm", "{JOINT}", "--reason", "x"],
+     "error: --analyst: an analyst is required (--analyst or $TRUCE_ANALYST)"),
+    (["confirm", "{JOINT}", "--analyst", "kim", "--reason", "  "],
+     "error: --reason: a reason is required (say why, e.g. --reason 'crater seen')"),
+    (["reject", "inc-0000000000000000", "--analyst", "kim", "--reason", "x"],
+     "error: unknown incident inc-0000000000000000 (`truce review list` shows the incidents)"),
+    (["show", "inc-0000000000000000"],
+     ("error: incident inc-0000000000000000 is not in the reviewed state (`truce review list` "
+      "shows the incidents)")),
+])
+def test_errors_name_the_option_and_the_way_out(db, args, line):
+    """The message names the option to fix (not a bare field name) and says how to find ids;
+    the incident id is not repeated as a prefix."""
+    joint = _ids(db)[JOINT]
+    r = run(db, *[a.replace("{JOINT}", joint) for a in args])
+    assert r.exit_code == 2, r.output
+    assert r.stderr.strip() == line
+
+
+def test_a_merged_incident_is_named_by_what_replaced_it(db):
+    ids = _ids(db)
+    r = run(db, "merge", ids[NORTH], ids[SOUTH], "--analyst", "kim", "--reason", "one fire")
+    assert r.exit_code == 0, r.output
+    new = r.stdout.splitlines()[0].split(" merged into ")[1].split()[0]
+    rev = f"rev-{_head(db)[0]}"
+    r = run(db, "show", ids[NORTH])
+    assert r.exit_code == 2
+    assert r.stderr.strip() == f"error: incident {ids[NORTH]} was merged into {new} by {rev}; " \
+                               "show that one"
+    r = run(db, "confirm", ids[SOUTH], "--analyst", "kim", "--reason", "x")
+    assert r.exit_code == 2
+    assert r.stderr.strip() == (f"error: incident {ids[SOUTH]} was merged into {new} by {rev}; "
+                                "review the incident that replaced it")
+
+
+def test_a_split_part_of_one_observation_is_singular(db):
+    ids = _ids(db)
+    r = run(db, "split", ids[JOINT], "--group", "op-a/op-a-1", "--analyst", "kim", "--reason",
+            "two fires")
+    assert r.exit_code == 0, r.output
+    parts = [x for x in r.stdout.splitlines() if x.startswith("  inc-")]
+    assert len(parts) == 2
+    assert all(x.endswith(", 1 observation") for x in parts), parts
+    r = run(db, "show", ids[JOINT])
+    assert r.exit_code == 2 and f"incident {ids[JOINT]} was split into inc-" in r.stderr
+
+
+def test_list_gives_the_utc_start_with_its_day(db):
+    """Beside the local date, the UTC start carries its own day (a bare time misreads across
+    midnight)."""
+    r = run(db, "list")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[1].split()[:4] == ["incident", "date", "start", "(UTC)"]
+    joint = _ids(db)[JOINT]
+    (row,) = [x for x in lines if x.startswith(joint)]
+    assert row.split()[1:4] == ["2024-12-08", "12-08", "08:00"]
+
+
+@pytest.mark.parametrize("args,line", [
+    (["correct", "op-a/op-a-1", "--set", "count=abc"],
+     'error: --set count: must be an integer >= 1 (got "abc")'),
+    (["correct", "op-a/op-a-1", "--set", "direction=XYZ"],
+     ('error: --set direction: must be a 16-point compass direction (N, NNE, ... NNW) '
+      '(got "XYZ")')),
+    (["correct", "op-x/op-x-9", "--set", "count=2"],
+     ("error: unknown observation op-x/op-x-9 (`truce review show INCIDENT` lists an "
+      "incident's observations)")),
+    (["correct", "op-a-1", "--set", "count=2"],
+     ("error: 'op-a-1' is not an observation: write SOURCE/ID as `truce review show "
+      "INCIDENT` lists them, e.g. op-012/op-012-20241208-0003")),
+])
+def test_a_bad_correction_names_the_set_option_and_the_value(db, args, line):
+    r = run(db, *args, "--analyst", "kim", "--reason", "x")
+    assert r.exit_code == 2, r.output
+    assert r.stderr.strip() == line

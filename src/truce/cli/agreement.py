@@ -16,7 +16,8 @@ from truce.cli.output import Format, console, print_json
 app = typer.Typer(
     help="Agreements: the contact line, parties' areas, zones, withdrawal distances and rules.\n\n"
     "An agreement is a directory with agreement.yaml and GeoJSON files (docs/agreement.md); "
-    "commands take a bundled NAME or a DIR.",
+    "commands take a bundled NAME or a DIR.\n\n"
+    "Example: `truce agreement show ukraine-2024-12-07`",
     no_args_is_help=True,
 )
 

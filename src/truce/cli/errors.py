@@ -22,8 +22,22 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code=code)
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def handle_errors(func: F) -> F:
-    """Decorator for commands: a TruceError becomes a one-line message and its exit code."""
+    """Decorator for commands: a TruceError becomes a one-line message and its exit code; an
+    OSError (a file that cannot be read or written) one line and exit 1; a closed stdout pipe
+    exit 1 quietly.  No traceback reaches the user."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -31,5 +45,12 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except TruceError as exc:
             raise fail(exc.message.replace("[", r"\["), exc.exit_code) from None
+        except BrokenPipeError:  # the reader went away (`truce ... | head`): stop quietly
+            _silence_stdout()
+            raise typer.Exit(code=1) from None
+        except OSError as exc:  # a file the command had to read or write: one line, no traceback
+            where = f"{exc.filename}: " if exc.filename is not None else ""
+            reason = exc.strerror or str(exc)
+            raise fail(f"{where}{reason}".replace("[", r"\["), 1) from None
 
     return wrapper  # type: ignore[return-value]

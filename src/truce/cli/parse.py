@@ -30,7 +30,7 @@ def _date(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"--date must be YYYY-MM-DD, got {text!r}", field="--date") from None
+        raise ValidationError(f"must be YYYY-MM-DD, got {text!r}", field="--date") from None
 
 
 @handle_errors
@@ -60,7 +60,10 @@ def parse_cmd(
     from truce.intake.narrative import parse_report
     from truce.intake.narrative.times import parse_tz
 
-    zone = parse_tz(tz)
+    try:
+        zone = parse_tz(tz)
+    except ValidationError as exc:  # name the option the user typed
+        raise ValidationError(exc.reason, field="--tz") from None
     day = _date(date_)
     try:
         text = report.read_text(encoding="utf-8", errors="replace")

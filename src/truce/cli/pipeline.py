@@ -98,7 +98,10 @@ def export_incidents_cmd(
                                           "(FeatureCollection of points) or csv."),
     date_: str | None = typer.Option(None, "--date",
                                      help="Only incidents of this local date (YYYY-MM-DD: the "
-                                          "date their first report was written on)."),
+                                          "local date of their first observation's start, as "
+                                          "the monitors wrote it; an overnight observation in "
+                                          "the 8 December report that starts on the 7th counts "
+                                          "on the 7th)."),
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
     out: str = typer.Option("-", "--out", "-o", help="Output file, or - for stdout."),
 ) -> None:
@@ -112,9 +115,11 @@ def export_incidents_cmd(
     try:
         day = date.fromisoformat(date_) if date_ else None
     except ValueError:
-        raise ValidationError(f"--date must be YYYY-MM-DD, got {date_!r}", field="--date") from None
+        raise ValidationError(f"must be YYYY-MM-DD, got {date_!r}", field="--date") from None
     uow = _uow(_existing_db(db), write=False)
     try:
+        with uow:  # open the record first: one that cannot be read leaves no half-written output
+            pass
         with _output(out, fmt) as fh:
             n = export_incidents(uow, fmt.value, fh, day)
     finally:

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -118,6 +119,9 @@ def plan_cmd(
     progress = _LazyProgress()
     try:
         plan = plan_agreement(frame, params, progress=progress)
+    except ValidationError as exc:
+        option = _OPTION.get(exc.field or "", exc.field or "")
+        raise fail(f"{option}: {exc.reason}" if option else exc.message) from None
     finally:
         progress.close()
     if fmt == Format.json:
@@ -125,7 +129,12 @@ def plan_cmd(
     else:
         _print_plan(plan)
     if out is not None:
-        written = _write(plan, frame, out)
+        try:
+            written = _write(plan, frame, out)
+        except OSError as exc:
+            where = exc.filename if exc.filename is not None else out
+            raise fail(f"--out: cannot write {where}: {exc.strerror}; choose a directory you "
+                       f"can write to") from None
         (console if fmt == Format.table else err_console).print(
             "[green]wrote[/] " + ", ".join(str(p) for p in written))
 
@@ -143,7 +152,7 @@ def _print_plan(plan: Any) -> None:
     tab.add_column("")
     tab.add_column("value", justify="right")
     tab.add_row("observation posts", f"{plan.posts:,} ("
-                + ", ".join(f"{k} side {v}" for k, v in p["by_side"].items()) + ")")
+                + ", ".join(f"{k} side {v:,}" for k, v in p["by_side"].items()) + ")")
     bound = "" if plan.gap is None else (" (proven minimum)" if plan.gap == 0
                                          else f" (within {_pct(plan.gap)} of the minimum)")
     tab.add_row("  optimiser", f"{plan.method}{bound}")
@@ -155,6 +164,9 @@ def _print_plan(plan: Any) -> None:
         tab.add_row(f"{label} covered by 1 / 2 / 3+ posts",
                     f"{_pct(cov.one)} / {_pct(cov.two)} / {_pct(cov.three_plus)}")
         tab.add_row(f"  {label} not covered", _pct(cov.none))
+        if label == "line" and plan.params.min_cover > 3:
+            tab.add_row(f"  line covered by ≥{plan.params.min_cover} posts",
+                        _pct(cov.at_least(plan.params.min_cover)))
     if plan.short_share > 0:
         tab.add_row("line where fewer sites than --min-cover exist", _pct(plan.short_share))
     tab.add_row("patrol teams on duty", f"{t.patrol_teams:,}")
@@ -164,12 +176,16 @@ def _print_plan(plan: Any) -> None:
     tab.add_row("force protection", f"{t.force_protection:,}")
     tab.add_row("[bold]total personnel[/]", f"[bold]{t.total:,}[/]")
     per = s["per_100km"]
-    tab.add_row("per 100 km of line", f"{per['posts']:g} posts, {per['monitors']:g} monitors, "
-                f"{per['total']:g} in total")
+    tab.add_row("per 100 km of line", f"{per['posts']:,.1f} posts, {per['monitors']:,.0f} "
+                f"monitors, {per['total']:,.0f} in total")
     console.print(tab)
     console.print("[bold]Assumptions[/]")
+    bullets = Table.grid(padding=(0, 1))  # wrapped lines hang under their text, not the bullet
+    bullets.add_column(justify="right", width=3, no_wrap=True)
+    bullets.add_column(overflow="fold")
     for a in plan.params.assumptions():
-        console.print(f"  • {a}")
+        bullets.add_row("•", escape(a))
+    console.print(bullets)
     if len(plan.sectors) > 1:
         sec = Table(title="Sectors along the line, in order from its start")
         sec.add_column("nation", no_wrap=True)

@@ -22,12 +22,19 @@ def default_db() -> Path:
 def record_url(db: str | Path | None, *, must_exist: bool = False) -> str:
     """``--db`` (a SQLite file or a ``postgresql://`` URL; default ``$TRUCE_DB``, then
     ``./truce.db``) as the URL to open; ``must_exist``: refuse a SQLite file that is not there."""
+    from truce.errors import StorageError
     from truce.storage.sql import database_url, is_url
 
     db = db or os.environ.get("TRUCE_DB") or "truce.db"
+    if not is_url(db) and Path(db).is_dir():
+        raise ValidationError(f"{db} is a directory, not a record: give the record's file "
+                              f"(e.g. {Path(db) / 'truce.db'})", field="--db")
     if must_exist and not is_url(db) and not Path(db).is_file():
         raise ValidationError(f"no record at {db} (create one with `truce ingest`)")
-    return database_url(db)
+    try:
+        return database_url(db)
+    except StorageError as exc:  # a URL of a database truce does not speak: bad input
+        raise ValidationError(exc.message) from None
 
 
 _DB_HELP = ("The record: a SQLite file or a postgresql:// URL (default $TRUCE_DB or "
@@ -97,11 +104,14 @@ def _narrative_parser(date_: str | None, tz: str, home: Path | None):  # type: i
     from truce.intake.narrative import parse_report
     from truce.intake.narrative.times import parse_tz
 
-    zone = parse_tz(tz)
+    try:
+        zone = parse_tz(tz)
+    except ValidationError as exc:  # name the option the user typed
+        raise ValidationError(exc.reason, field="--tz") from None
     try:
         day = date.fromisoformat(date_) if date_ else None
     except ValueError:
-        raise ValidationError(f"--date must be YYYY-MM-DD, got {date_!r}", field="--date") from None
+        raise ValidationError(f"must be YYYY-MM-DD, got {date_!r}", field="--date") from None
     gaz = load_gazetteer(truce_home(home))
 
     def parse(text: str, path: Path):  # type: ignore[no-untyped-def]

@@ -31,7 +31,7 @@ def report_cmd(
                             help="Comma list of md, html, json."),
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="Directory to write into."),
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
-    trend_days: int = typer.Option(30, "--trend-days", min=2, help="Days of the trend chart."),
+    trend_days: int = typer.Option(30, "--trend-days", min=2, help="Days of the trend chart (fewer when the record starts later)."),
 ) -> None:
     """Write the daily report of one day: summary per region, tables by area and kind, weapons
     in violation of withdrawal lines, disengagement areas, alerts, a map, the trend per region,
@@ -54,9 +54,10 @@ def report_cmd(
     finally:
         uow.close()
     t = res.model["totals"]
+    n_alerts = len(res.model["alerts"])
     typer.echo(f"daily report {res.day}: {t['violations']:,} ceasefire violations "
                f"({t['explosions']:,} explosions; previous period {t['previous_violations']:,}), "
-               f"{len(res.model['alerts'])} alerts")
+               f"{n_alerts} alert{'' if n_alerts == 1 else 's'}")
     for k, p in res.paths.items():
         typer.echo(f"  {k:<6} {p}")
     typer.echo(f"built from ledger entry {res.seq}, head {res.head_hash}")

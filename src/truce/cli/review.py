@@ -58,7 +58,8 @@ def _report(res: Any) -> None:
         loc = inc["location"]
         typer.echo(f"  {inc['id']}: {inc['kind']} x{inc['count']} at {loc['lat']:.5f}, "
                    f"{loc['lon']:.5f} (+-{inc['uncertainty_m']:.0f} m), "
-                   f"{len(inc['observation_ids'])} observations")
+                   f"{len(inc['observation_ids'])} observation"
+                   f"{'' if len(inc['observation_ids']) == 1 else 's'}")
     typer.echo(f"review {res.review['id']} by {res.review['analyst']}; ledger entry "
                f"{res.ledger_entry.seq}, head {res.head}")
 
@@ -107,8 +108,11 @@ def list_cmd(
         return
     typer.echo(f"{len(rows)} incidents" + (f" on {day}" if day else "")
                + (f" ({status})" if status else ""))
-    _table(["incident", "date", "start UTC", "kind", "count", "region", "status", "reviews"],
-           [[i["id"], i["date"], str(i["start"])[11:16], i["kind"], str(i["count"]),
+    # the start in UTC with its day: beside the local date, a bare UTC time misleads (an
+    # incident at 00:30 local on the 6th started at 22:30 UTC on the 5th)
+    _table(["incident", "date", "start (UTC)", "kind", "count", "region", "status", "reviews"],
+           [[i["id"], i["date"], str(i["start"])[5:16].replace("T", " "), i["kind"],
+             str(i["count"]),
              str(i.get("region") or "-"), i["review"]["status"],
              ",".join(i["review"]["by"]) or "-"] for i in rows])
     for o in st.orphaned:
@@ -137,10 +141,16 @@ def show_cmd(
         uow.close()
     inc = st.incident(incident)
     if inc is None:
-        gone = [h for h in hist if incident in (h.get("incidents") or [])
-                or h["target"]["key"] == incident]
-        hint = f" (see {', '.join(h['id'] for h in gone)})" if gone else ""
-        raise ValidationError(f"incident {incident} is not in the reviewed state{hint}")
+        for h in reversed(hist):
+            if h["action"] == "merge" and incident in (h.get("incidents") or []):
+                raise ValidationError(f"incident {incident} was merged into "
+                                      f"{h['target']['key']} by {h['id']}; show that one")
+            if h["action"] == "split" and h["target"]["key"] == incident:
+                raise ValidationError(f"incident {incident} was split into "
+                                      f"{', '.join(h.get('incidents') or [])} by {h['id']}; "
+                                      f"show one of those")
+        raise ValidationError(f"incident {incident} is not in the reviewed state "
+                              f"(`truce review list` shows the incidents)")
     by = set(inc["review"]["by"])
     print_json({"incident": inc, "reviews": [h for h in hist if h["id"] in by],
                 "violations": [v for v in st.violations if v["subject"]["id"] == incident]})

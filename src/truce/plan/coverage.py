@@ -37,31 +37,43 @@ def cover_counts(points: np.ndarray, posts: np.ndarray, range_m: float) -> np.nd
 
 @dataclass(frozen=True, slots=True)
 class CoverageShares:
-    """Share (0–1) of a line or an area covered by 0, 1, 2 and 3 or more posts."""
+    """Share (0–1) of a line or an area covered by 0, 1, 2 and 3 or more posts; with ``k`` above
+    3 (a ``--min-cover`` of 4 or more), also the share covered by ``k`` or more."""
 
     none: float
     one: float
     two: float
     three_plus: float
+    k: int = 3
+    k_plus: float | None = None
 
     @classmethod
-    def from_counts(cls, counts: np.ndarray, weights: np.ndarray) -> CoverageShares:
+    def from_counts(cls, counts: np.ndarray, weights: np.ndarray, k: int = 3) -> CoverageShares:
         total = float(weights.sum())
         if total <= 0:
-            return cls(0.0, 0.0, 0.0, 0.0)
+            return cls(0.0, 0.0, 0.0, 0.0, k, 0.0 if k > 3 else None)
         f = [float(weights[m].sum()) / total
              for m in (counts == 0, counts == 1, counts == 2, counts >= 3)]
-        return cls(*f)
+        k_plus = float(weights[counts >= k].sum()) / total if k > 3 else None
+        return cls(*f, k, k_plus)
 
     def at_least(self, k: int) -> float:
-        """Share covered by ``k`` or more posts (k = 1, 2 or 3)."""
-        return (self.one + self.two + self.three_plus, self.two + self.three_plus,
-                self.three_plus)[k - 1] if k >= 1 else 1.0
+        """Share covered by ``k`` or more posts (k = 1, 2, 3, or the ``k`` counted above 3)."""
+        if k < 1:
+            return 1.0
+        if k <= 3:
+            return (self.one + self.two + self.three_plus, self.two + self.three_plus,
+                    self.three_plus)[k - 1]
+        if k == self.k and self.k_plus is not None:
+            return self.k_plus
+        raise ValueError(f"the share covered by {k} or more posts was not counted "
+                         f"(CoverageShares.from_counts(..., k={k}))")
 
     def as_dict(self) -> dict[str, float]:
         return {"0": round(self.none, 5), "1": round(self.one, 5), "2": round(self.two, 5),
                 "3+": round(self.three_plus, 5), ">=1": round(self.at_least(1), 5),
-                ">=2": round(self.at_least(2), 5)}
+                ">=2": round(self.at_least(2), 5),
+                **({f">={self.k}": round(self.k_plus, 5)} if self.k_plus is not None else {})}
 
 
 def zone_grid(geom: LineGeometry, grid_m: float) -> np.ndarray:

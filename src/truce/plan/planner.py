@@ -14,6 +14,7 @@ import numpy as np
 import shapely.ops
 from shapely.geometry import LineString
 
+from truce.errors import ValidationError
 from truce.geo.frame import AgreementFrame
 from truce.plan.coverage import CoverageShares, cover_counts, coverage_matrix, zone_grid
 from truce.plan.geometry import LineGeometry
@@ -148,10 +149,38 @@ def _sector_pieces(geom: LineGeometry, a_m: float, b_m: float) -> tuple[np.ndarr
     return tuple(out)
 
 
+#: Most line samples (and candidate sites) the planner takes on: beyond, the coverage matrix
+#: and the optimiser run for many minutes and gigabytes (a 0.01 km sensor range on an 800 km
+#: line asks for four million samples).
+MAX_POINTS = 100_000
+
+
+def _check_size(geom: LineGeometry, p: PlanParams) -> None:
+    """A ValidationError, naming the parameter, when the line would need more than
+    :data:`MAX_POINTS` samples or candidate sites."""
+    length = float(geom.length_m)
+    for what, spacing, own, per_range in (
+            ("samples", p.sample_spacing_m, p.sample_spacing_km, 50.0),
+            ("candidate sites", p.candidate_spacing_m, p.candidate_spacing_km, 10.0)):
+        n = length / spacing * (2 if what == "candidate sites" else 1)
+        if n <= MAX_POINTS:
+            continue
+        if own is None:  # derived from the sensor range
+            least = length * per_range * (2 if what == "candidate sites" else 1) / MAX_POINTS
+            raise ValidationError(
+                f"{p.sensor_range_km:g} km is too short for a {length / 1000:,.0f} km line "
+                f"(it needs {n:,.0f} {what}; at most {MAX_POINTS:,}); give at least "
+                f"{np.ceil(least / 10.0) / 100.0:g} km", field="sensor_range_km")
+        name = "sample_spacing_km" if what == "samples" else "candidate_spacing_km"
+        raise ValidationError(f"{own:g} km gives {n:,.0f} {what} on a {length / 1000:,.0f} km "
+                              f"line; at most {MAX_POINTS:,}", field=name)
+
+
 def plan_line(geom: LineGeometry, params: PlanParams, *, party_ids: tuple[str, ...] = (),
               progress: Progress = _no_progress) -> MissionPlan:
     """Plan posts, coverage, personnel and sectors for a line in metres."""
     p = params
+    _check_size(geom, p)
     progress("sampling the line", 0.05)
     xy, _, weight = geom.samples(p.sample_spacing_m)
     # Cover each sample at range minus half the sample spacing: every point of the line lies
@@ -185,8 +214,9 @@ def plan_line(geom: LineGeometry, params: PlanParams, *, party_ids: tuple[str, .
         samples=len(xy), method=sel.method, lower_bound=sel.lower_bound,
         uniform_spacing_km=uniform_spacing_m(r_eff, p.setback_m, p.min_cover) / 1000.0,
         uniform_posts=len(uxy),
-        uniform_line_cover=CoverageShares.from_counts(cover_counts(xy, uxy, p.range_m), weight),
-        line_cover=CoverageShares.from_counts(line_counts, weight),
+        uniform_line_cover=CoverageShares.from_counts(cover_counts(xy, uxy, p.range_m), weight,
+                                                      k=int(p.min_cover)),
+        line_cover=CoverageShares.from_counts(line_counts, weight, k=int(p.min_cover)),
         short_share=float(weight[short].sum() / weight.sum()),
         zone_cover=CoverageShares.from_counts(zone_counts, np.ones(len(grid))),
         zone_area_km2=len(grid) * p.grid_km**2, sectors=tuple(sectors), sector_lines=pieces,

@@ -153,6 +153,9 @@ def _model(st: _State, agreement: Any, day: date, head: ContentHead, *, trend_da
             f"issue, do not change it). The report's own SHA-256 is recorded in the ledger as a "
             f"`report` entry."),
     }
+    # the trend starts no earlier than the record: days before it were not monitored, and
+    # drawn as zeros they would read as quiet days (and dilute the daily mean)
+    trend_days = max(1, min(trend_days, (day - first_day).days + 1))
     return build_daily_model(
         st.incidents, st.violations, day=day, agreement=agreement, integrity=integrity,
         alerts=compute_alerts(st.incidents, st.violations, day, first_day=first_day),
@@ -225,7 +228,11 @@ def write_report(uow: UnitOfWork, day: date | None, out: str | Path, *,
     model = build_report(uow, day, trend_days=trend_days)
     d = date.fromisoformat(model["date"])
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValidationError(f"cannot create the directory {out}: {exc.strerror}; choose a "
+                              f"directory you can write to", field="--out") from None
     files: dict[str, tuple[Path, bytes]] = {}
     figures = report_figures(model, stored_agreement(uow).agreement) if (
         "md" in formats or "html" in formats) else {}
@@ -239,7 +246,11 @@ def write_report(uow: UnitOfWork, day: date | None, out: str | Path, *,
     if "html" in formats:
         files["html"] = (out / f"{stem}.html", render_html(model, figures).encode("utf-8"))
     for path, data in files.values():
-        path.write_bytes(data)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise ValidationError(f"cannot write {path}: {exc.strerror}; choose a directory you "
+                                  f"can write to", field="--out") from None
     entry = None
     if now is not None:
         digests = {path.name: hashlib.sha256(data).hexdigest()

@@ -401,9 +401,10 @@ def _who(analyst: str | None, reason: str | None) -> tuple[str, str]:
     r = (reason or "").strip()
     if not a:
         raise ValidationError("an analyst is required (--analyst or $TRUCE_ANALYST)",
-                              field="analyst")
+                              field="--analyst")
     if not r:
-        raise ValidationError("a reason is required", field="reason")
+        raise ValidationError("a reason is required (say why, e.g. --reason 'crater seen')",
+                              field="--reason")
     return a, r
 
 
@@ -432,14 +433,13 @@ def _current(uow: UnitOfWork, st: _State, iid: str) -> _Item:
     if it is not None:
         return it
     if iid in st.gone:
-        raise ValidationError(st.gone[iid] + "; review the incident that replaced it",
-                              field=iid)
+        raise ValidationError(st.gone[iid] + "; review the incident that replaced it")
     old = [r for r in uow.incidents.list(include_superseded=True) if r.id == iid]
     if old:
         sup = max(old, key=lambda r: r.fusion_run)
         raise ValidationError(f"incident {iid} was superseded by the fusion run of ledger entry "
-                              f"{sup.superseded_by}; review a current incident instead", field=iid)
-    raise ValidationError(f"unknown incident {iid}", field=iid)
+                              f"{sup.superseded_by}; review a current incident instead")
+    raise ValidationError(f"unknown incident {iid} (`truce review list` shows the incidents)")
 
 
 def _basis(it: _Item) -> dict[str, Any]:
@@ -568,12 +568,14 @@ def correct(uow: UnitOfWork, observation: str, changes: Mapping[str, Any], *,
                               field="--set")
     src, _, oid = observation.partition("/")
     if not src or not oid:
-        raise ValidationError(f"{observation!r}: name an observation as SOURCE/ID",
-                              field="observation")
+        raise ValidationError(f"{observation!r} is not an observation: write SOURCE/ID as "
+                              f"`truce review show INCIDENT` lists them, e.g. "
+                              f"op-012/op-012-20241208-0003")
     with uow:
         row = uow.observations.get(src, oid)
         if row is None:
-            raise ValidationError(f"unknown observation {observation}", field="observation")
+            raise ValidationError(f"unknown observation {observation} (`truce review show "
+                                  f"INCIDENT` lists an incident's observations)")
         fixes = observation_corrections(uow).get(observation, {})
         before = apply_correction(json.loads(row.record_json), fixes)
         eff = dict(changes)
@@ -587,7 +589,10 @@ def correct(uow: UnitOfWork, observation: str, changes: Mapping[str, Any], *,
                                   field="--set")
         _, rejected = ObservationArrays.from_records([after])
         if rejected:
-            raise ValidationError(rejected[0].reason, field=rejected[0].field or "--set")
+            f = rejected[0].field
+            got = (f" (got {json.dumps(changes[f])})" if f in changes
+                   and str(changes[f]) not in rejected[0].reason else "")
+            raise ValidationError(rejected[0].reason + got, field=f"--set {f}" if f else "--set")
         body = {"action": "correct", "target": {"table": "observations", "key": observation},
                 "analyst": who, "reason": why, "set": eff,
                 "basis": {"ingest_batch": row.ingest_batch, "content_hash": row.content_hash}}

@@ -158,3 +158,36 @@ def test_bad_params_name_the_field(kwargs, field):
 def test_parse_nations_rejects(text):
     with pytest.raises(ValidationError):
         parse_nations(text)
+
+
+def test_coverage_above_three_is_counted_when_asked():
+    """A --min-cover of 4 or more: the share at >= k is counted (it used to raise IndexError
+    in `truce plan`'s table and map title)."""
+    counts, w = np.array([0, 3, 4, 6]), np.array([1.0, 1.0, 1.0, 1.0])
+    s = CoverageShares.from_counts(counts, w, k=4)
+    assert s.at_least(4) == pytest.approx(0.5)
+    assert s.at_least(3) == pytest.approx(0.75)
+    assert s.as_dict()[">=4"] == 0.5
+    with pytest.raises(ValueError, match="5 or more"):
+        CoverageShares.from_counts(counts, w).at_least(5)
+
+
+def test_a_min_cover_above_three_plans_and_reports_its_share():
+    plan = plan_line(LINE, PlanParams(sensor_range_km=5.0, setback_km=3.0, min_cover=4))
+    assert plan.line_cover.at_least(4) == pytest.approx(1.0)
+    assert 0.0 <= plan.uniform_line_cover.at_least(4) <= 1.0
+    assert plan.summary()["coverage"]["line"][">=4"] == pytest.approx(1.0)
+
+
+def test_a_sensor_range_too_short_for_the_line_is_refused_at_once():
+    """0.01 km on a 100 km line asks for 500,000 samples: refused (naming the parameter and
+    the least range that works) instead of running for minutes."""
+    import time
+
+    t0 = time.perf_counter()
+    with pytest.raises(ValidationError, match=r"give at least 0\.05 km") as exc:
+        plan_line(LINE, PlanParams(sensor_range_km=0.01, setback_km=0.0))
+    assert exc.value.field == "sensor_range_km"
+    assert time.perf_counter() - t0 < 2.0
+    plan_line(LINE, PlanParams(sensor_range_km=0.05, setback_km=0.0, min_cover=1,
+                               time_limit_s=5.0))  # the least range given works

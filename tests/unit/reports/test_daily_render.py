@@ -147,3 +147,26 @@ def test_html_escapes_text(model):
     model = dict(model, summary=["<script>alert(1)</script>"])
     html, _ = _html(model)
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_the_html_stacks_its_two_column_blocks_on_a_narrow_screen(model):
+    """On a phone or a half-width window the region table and the side assessment used to sit
+    side by side and run off the page; below 760 px they stack."""
+    html = render_html(model, {"map": PNG, "trend": PNG})
+    css = html[html.index("<style>"):html.index("</style>")]
+    m = re.search(r"@media \(max-width: (\d+)px\) \{ \.grid2 \{ grid-template-columns: 1fr; \}",
+                  css)
+    assert m and 600 <= int(m.group(1)) <= 900
+    assert ".grid2 > div { min-width: 0; }" in css
+
+
+def test_the_review_status_says_its_count_includes_weapon_sightings(model):
+    """The review line counts every incident of the day, weapon sightings too, while the region
+    table counts ceasefire-violation incidents only: it says so, so 7 beside 5 does not read as
+    a mismatch."""
+    d = model["date"]
+    r = model["review"]
+    line = (f"Incidents of {d}, weapon sightings included: {r['unreviewed']} unreviewed, "
+            f"{r['confirmed']} confirmed, {r['rejected']} rejected")
+    assert line in render_markdown(model)
+    assert line in render_html(model, {"map": PNG, "trend": PNG})

@@ -7,7 +7,7 @@ the PNG carries no timestamp or software tag.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,41 @@ def marker_area(count: np.ndarray) -> np.ndarray:
     return np.clip(8.0 + 10.0 * np.sqrt(np.asarray(count, float)), 8.0, 400.0)
 
 
+#: Vertical offsets (points) tried in turn for a region label that would cover another.
+LABEL_OFFSETS = (14, -20, 30, -36, 46, -52)
+
+
+def separate_labels(fig: Any, labels: Sequence[Any]) -> None:
+    """Move region labels that would overlap an earlier one (neighbouring regions whose
+    incidents lie close, such as Dnipropetrovsk and Zaporizhzhia) to the next free offset
+    above or below their point; a label keeps its first offset when none is free."""
+    if len(labels) < 2:
+        return
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:  # an equal-aspect axes settles its box only when drawn: settle it now
+        ax.apply_aspect()
+    placed: list[Any] = []
+    for ann in labels:
+        for dy in LABEL_OFFSETS:
+            ann.set_position((0, dy))
+            box = ann.get_window_extent(renderer).expanded(1.05, 1.15)
+            if not any(box.overlaps(other) for other in placed):
+                break
+        else:
+            ann.set_position((0, LABEL_OFFSETS[0]))
+            box = ann.get_window_extent(renderer).expanded(1.05, 1.15)
+        placed.append(box)
+
+
+def legend_label(model: Mapping[str, Any], kind: str, n: int) -> str:
+    """The map legend's entry for ``n`` events of ``kind``.  Weapon sightings say how many of
+    their weapons are in violation: the report's figure, which counts only those."""
+    if kind != "weapon":
+        return f"{kind} ({n:,} events)"
+    bad = int((model.get("totals") or {}).get("weapons") or 0)
+    return f"weapon sighting ({n:,} weapons; {bad:,} in violation)"
+
+
 def map_png(model: Mapping[str, Any], frame: AgreementFrame, *, dpi: int = 110) -> bytes:
     """The day's incidents on the agreement: contact line, security zone, disengagement areas;
     incidents coloured by kind and sized by count, with their uncertainty radius (90%)."""
@@ -54,6 +89,7 @@ def map_png(model: Mapping[str, Any], frame: AgreementFrame, *, dpi: int = 110) 
     fig, ax = plt.subplots(figsize=(9.6, 8.4))
     zone = draw_agreement(ax, frame, line_width=1.2)
     pts = [p for p in model["incidents"] if p.get("lat") is not None]
+    labels: list[Any] = []
     if pts:
         lon = np.array([p["lon"] for p in pts], float)
         lat = np.array([p["lat"] for p in pts], float)
@@ -74,7 +110,7 @@ def map_png(model: Mapping[str, Any], frame: AgreementFrame, *, dpi: int = 110) 
                 continue
             n = int(count[m].sum())
             w = k == "weapon"
-            label = f"weapon sighting ({n:,} weapons)" if w else f"{k} ({n:,} events)"
+            label = legend_label(model, k, n)
             ax.scatter(x[m], y[m], s=marker_area(count[m]) * (1.6 if w else 1.0),
                        c=KIND_COLOURS[k], marker="s" if w else "o", alpha=0.8 if w else 0.65,
                        linewidths=0.6 if w else 0.3, edgecolors="#0b2545" if w else "white",
@@ -82,11 +118,11 @@ def map_png(model: Mapping[str, Any], frame: AgreementFrame, *, dpi: int = 110) 
         regions = np.array([p.get("region") for p in pts], object)
         for name in sorted({r for r in regions.tolist() if r and r != "unattributed"}):
             m = regions == name
-            ax.annotate(name, (float(np.median(x[m])), float(np.median(y[m]))),
-                        xytext=(0, 14), textcoords="offset points", ha="center", fontsize=9,
-                        fontweight="bold", color="#222222", zorder=4,
-                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
-                              "alpha": 0.7})
+            labels.append(ax.annotate(
+                name, (float(np.median(x[m])), float(np.median(y[m]))),
+                xytext=(0, 14), textcoords="offset points", ha="center", fontsize=9,
+                fontweight="bold", color="#222222", zorder=4,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7}))
     ext = default_extent(zone)
     ax.set_xlim(ext[0], ext[2])
     ax.set_ylim(ext[1], ext[3])
@@ -96,6 +132,7 @@ def map_png(model: Mapping[str, Any], frame: AgreementFrame, *, dpi: int = 110) 
     ax.legend(loc="upper left", fontsize=8, framealpha=0.92)
     ax.grid(alpha=0.2)
     fig.tight_layout()
+    separate_labels(fig, labels)
     data = _png(fig, dpi)
     plt.close(fig)
     return data
@@ -125,7 +162,7 @@ def trend_png(model: Mapping[str, Any], *, dpi: int = 110) -> bytes:
         ax.bar(x[-1:], v[-1:], width=0.85, color="none", edgecolor="#111111", linewidth=1.0)
         flag = "  - ALERT" if r["region"] in alert_regions else ""
         ax.set_title(f"{r['region']}: {int(v[-1]):,} on {days[-1]} "
-                     f"(30-day total {int(v.sum()):,}){flag}", fontsize=9, loc="left",
+                     f"({len(days)}-day total {int(v.sum()):,}){flag}", fontsize=9, loc="left",
                      color="#a93226" if flag else "#222222")
         ax.grid(axis="y", alpha=0.25)
         ax.spines[["top", "right"]].set_visible(False)

@@ -384,5 +384,5 @@ def _summary(total: Mapping[str, int], prev: Mapping[str, int], regions: Sequenc
     if review["rejected"]:
         out.append(f"{_plural(review['rejected'], 'incident')} reviewed as rejected "
                    f"({_plural(review['rejected_violations_excluded'], 'ceasefire violation')}) "
-                   "are left out of these figures.")
+                   f"{'is' if review['rejected'] == 1 else 'are'} left out of these figures.")
     return out
