@@ -80,11 +80,31 @@ def test_process_stores_incidents_and_is_repeatable(db):
     assert [k for (k,) in kinds] == ["ingest", "fusion", "adjudication"]
     assert links >= len(first) and agr == AGREEMENT
 
-    r = _process(db)  # again: the same incidents, the old ones superseded
+    r = _process(db)  # again, nothing new: nothing is written, the record does not grow
+    assert r.exit_code == 0, r.output
+    assert "nothing written" in r.stdout and f"head {head}" in r.stdout
+    assert _current(db) == first
+    with sqlite3.connect(db) as c:
+        assert c.execute("select count(*) from ledger").fetchone()[0] == len(kinds)
+        assert c.execute("select count(*) from incidents").fetchone()[0] == len(first)
+
+    more = db.parent / "more.jsonl"  # one more observation: a new run supersedes the old rows
+    more.write_text(json.dumps({
+        "id": "late-1", "source": {"kind": "post", "id": "op-late"},
+        "time": "2024-12-08T12:00:00+02:00", "observer": {"lat": 48.0, "lon": 37.8},
+        "kind": "explosion", "detail": "undetermined", "count": 3, "direction": "E",
+        "distance_km": [3, 5]}) + "\n")
+    from truce.service.ingest import ingest_jsonl
+    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+    uow = SqlUnitOfWork(sqlite_url(db))
+    assert ingest_jsonl(more, uow, now=datetime(2024, 12, 9, tzinfo=timezone.utc)).added == 1
+    uow.close()
+    r = _process(db)
     assert r.exit_code == 0, r.output
     again = _current(db)
-    assert [i for i, _ in again] == [i for i, _ in first]
-    assert {run for _, run in again} == {4}  # 2 fusion, 3 adjudication, 4 fusion again
+    assert {i for i, _ in first} < {i for i, _ in again}
+    assert {run for _, run in again} == {5}  # 2 fusion, 3 adjudication, 4 ingest, 5 fusion
     assert f"superseded {len(first)}" in r.stdout
 
 

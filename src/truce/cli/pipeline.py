@@ -63,6 +63,10 @@ def process_cmd(
     for rej in r.rejected[:MAX_REJECTED_SHOWN]:
         typer.echo(f"  not fused: {rej.id or '#' + str(rej.index)}: {rej.field}: {rej.reason}")
     kinds = ", ".join(f"{k} {n:,}" for k, n in r.by_kind.items()) or "none"
+    if r.unchanged:
+        typer.echo(f"incidents {r.incidents:,} ({kinds}), violations {r.violations:,}: the record "
+                   f"already holds exactly these; nothing written (head {r.head})")
+        return
     typer.echo(f"incidents {r.incidents:,} ({kinds}); superseded {r.stored.superseded:,}")
     e = r.stored.ledger_entry
     typer.echo(f"ledger entry {e.seq}, head {e.entry_hash}")

@@ -25,7 +25,7 @@ import numpy as np
 from truce.errors import ValidationError
 from truce.service.incidents import FusionStored, incident_row, replace_run
 from truce.service.ports import IncidentRow, UnitOfWork
-from truce.service.violations import add_violations
+from truce.service.violations import AdjudicationStored, add_violations, violation_row
 
 DEFAULT_AGREEMENT = "ukraine-2024-12-07"
 META_AGREEMENT = "agreement"
@@ -113,6 +113,7 @@ class ProcessResult:
     rejected: list[Any] = field(default_factory=list)
     violations: int = 0  # violations stored by the adjudication step
     adjudication: Any = None  # truce.service.violations.AdjudicationStored (None: not run)
+    unchanged: bool = False  # the record already held exactly these incidents and violations
 
     @property
     def head(self) -> str:
@@ -147,6 +148,17 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
     # one transaction: the incidents, their violations and the agreement the record now holds
     # go in together or not at all
     with uow:
+        if uow.meta.get(META_AGREEMENT) is not None and _same_as_stored(uow, records,
+                                                                        adj.violations, t0, t1):
+            # nothing new since the last run: write nothing (re-running must not grow the record)
+            head = uow.ledger.head()
+            return ProcessResult(
+                agreement=ra.id, observations=len(obs), not_fused=len(rejected),
+                incidents=len(records), by_kind=dict(sorted(Counter(r["kind"] for r in records)
+                                                            .items())),
+                stored=FusionStored(0, 0, head), rejected=list(rejected),
+                violations=len(adj.violations), adjudication=AdjudicationStored(0, 0, head),
+                unchanged=True)
         _, superseded, fentry = replace_run(
             uow, table="incidents", kind="fusion",
             rows_for=lambda seq: (incident_row(r, seq) for r in records), t0=t0, t1=t1,
@@ -164,6 +176,17 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
                          incidents=len(records), by_kind=by_kind, stored=stored,
                          rejected=list(rejected), violations=vstored.added,
                          adjudication=vstored)
+
+
+def _same_as_stored(uow: UnitOfWork, incidents: list[dict[str, Any]],
+                    violations: list[dict[str, Any]], t0: float, t1: float) -> bool:
+    """Whether the current incidents and violations starting in ``[t0, t1)`` are exactly these
+    records (compared by content hash).  Inside an open unit of work."""
+    stored_inc = Counter(r.content_hash for r in uow.incidents.list(t0, t1))
+    if stored_inc != Counter(incident_row(r, 0).content_hash for r in incidents):
+        return False
+    stored_vio = Counter(r.content_hash for r in uow.violations.list(t0, t1))
+    return stored_vio == Counter(violation_row(v, 0).content_hash for v in violations)
 
 
 def adjudicate_fusion(res: Any, frame: Any) -> Any:

@@ -501,6 +501,7 @@ def merge(uow: UnitOfWork, incident_ids: Sequence[str], *, analyst: str | None,
         items = [_current(uow, st, i) for i in ids]
         for it in items:
             _usable(it, "merge")
+        _mergeable(items)
         keys = sorted({k for it in items for k in it.keys})
         new = _incident_id(keys)
         body = {"action": "merge", "target": {"table": "incidents", "key": new},
@@ -510,6 +511,27 @@ def merge(uow: UnitOfWork, incident_ids: Sequence[str], *, analyst: str | None,
         made = _made(uow, [new])
     what = f"incidents {', '.join(ids)} merged into {new} ({len(keys)} observations)"
     return ReviewResult(rec, entry, [what], made)
+
+
+#: incidents starting further apart than this are not one episode (a merge is refused)
+MERGE_MAX_HOURS = 6.0
+
+
+def _mergeable(items: Sequence[_Item]) -> None:
+    """Refuse merges that cannot be one episode: fire with weapon sightings, or incidents that
+    start more than :data:`MERGE_MAX_HOURS` apart."""
+    kinds = {str(it.record.get("kind")) for it in items if it.record}
+    if "weapon" in kinds and len(kinds) > 1:
+        raise ValidationError(
+            "a weapon sighting cannot be merged with fire ("
+            + ", ".join(f"{it.id}: {it.record.get('kind')}" for it in items if it.record)
+            + "); reject the wrong one instead", field="incidents")
+    starts = [it.start for it in items]
+    span_h = (max(starts) - min(starts)) / 3600.0
+    if span_h > MERGE_MAX_HOURS:
+        raise ValidationError(
+            f"these incidents start {span_h:,.1f} h apart; a merge joins reports of one episode "
+            f"(at most {MERGE_MAX_HOURS:g} h apart)", field="incidents")
 
 
 def split(uow: UnitOfWork, incident_id: str, groups: Sequence[Sequence[str]], *,

@@ -85,16 +85,24 @@ def test_violations_are_stored_with_their_incidents(processed):
     assert _verify(db).ok
 
 
-def test_processing_again_supersedes_the_violations(processed):
+def test_processing_again_writes_nothing_unless_something_changed(processed):
+    from dataclasses import replace
+
+    from truce.fusion.params import FusionParams
+
     db, res = processed
     uow = SqlUnitOfWork(sqlite_url(db))
-    again = process_record(uow, now=NOW)
+    again = process_record(uow, now=NOW)  # nothing new: no rows, no ledger entry
+    assert again.unchanged and again.violations == res.violations
+    assert again.head == res.head
+    # other fusion parameters change the counts: a new run supersedes every violation
+    other = process_record(uow, now=NOW, params=replace(FusionParams(), count_estimator="median"))
     uow.close()
-    assert again.violations == res.violations
+    assert not other.unchanged
     with sqlite3.connect(db) as c:
         runs = c.execute("select adjudication_run, superseded_by, count(*) from violations "
                          "group by 1, 2 order by 1").fetchall()
-    assert runs == [(3, 5, res.violations), (5, None, res.violations)]
+    assert runs[0] == (3, 5, res.violations) and runs[1][:2] == (5, None)
     assert _verify(db).ok
 
 

@@ -152,6 +152,25 @@ def test_merge_validation(hand):
         rv.merge(hand, [ids[NORTH], ids[SOUTH]], **WHO)
 
 
+def test_merge_refuses_what_cannot_be_one_episode(tmp_path):
+    from tests.unit.review.conftest import HAND, build, obs, write_jsonl
+    from truce.storage.memory import MemoryUnitOfWork
+
+    late = obs("op-c", 1, "2024-12-08T20:00:00+02:00", 48.0, 37.60, "NE", [4, 5], 3)
+    tank = {**obs("op-c", 2, "2024-12-08T11:00:00+02:00", 48.0, 37.60, "N", [1, 2], 2,
+                  kind="weapon", detail=None),
+            "weapon": {"class": "tank", "type": "T-72"}}
+    uow = build(MemoryUnitOfWork(), write_jsonl(tmp_path / "h.jsonl", [*HAND, late, tank]))
+    ids = {tuple(i["observation_ids"]): i["id"] for i in rv.reviewed_state(uow).incidents}
+    north, late_id, tank_id = ids[tuple(NORTH)], ids[("op-c/op-c-1",)], ids[("op-c/op-c-2",)]
+    with pytest.raises(ValidationError, match="start 9.0 h apart"):
+        rv.merge(uow, [north, late_id], **WHO)
+    with pytest.raises(ValidationError, match="weapon sighting cannot be merged with fire"):
+        rv.merge(uow, [north, tank_id], **WHO)
+    with uow:
+        assert uow.reviews.list() == []  # nothing recorded
+
+
 def test_a_merged_incident_cannot_be_reviewed_by_its_old_id_but_by_its_new_one(hand):
     ids = _ids(hand)
     new = rv.merge(hand, [ids[NORTH], ids[SOUTH]], **WHO).incidents[0]["id"]
