@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,24 @@ settings.load_profile("truce")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("TRUCE_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+def simulate_day(out: Path, *, seed: int, scale: float, intensity: str = "typical",
+                 agreement: str = "ukraine-2024-12-07", start: date = date(2024, 12, 8)) -> Path:
+    """Simulate one day (no narrative reports) into ``out`` (truth, observations, links,
+    scenario); returns ``out``.  The small simulated record many tests build on."""
+    import numpy as np
+
+    from truce.agreement.loader import load_agreement
+    from truce.gazetteer.sources import starter_gazetteer
+    from truce.sim import Scenario, simulate
+    from truce.sim.io import write_outputs
+
+    sc = Scenario.uniform(agreement, start, 1, seed, intensity, scale=scale)
+    res = simulate(sc, load_agreement(agreement), starter_gazetteer(),
+                   np.random.default_rng(seed), reports=False)
+    write_outputs(res, out)
+    return out
 
 
 def shared_path(*parts: str) -> Path:

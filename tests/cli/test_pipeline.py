@@ -6,13 +6,13 @@ import csv
 import io
 import json
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
-import numpy as np
 import pytest
 import typer
 from typer.testing import CliRunner
 
+from tests.conftest import simulate_day
 from truce.cli import pipeline
 
 app = typer.Typer()
@@ -26,17 +26,7 @@ AGREEMENT = "ukraine-2024-12-07"
 
 @pytest.fixture(scope="module")
 def sim_dir(tmp_path_factory):
-    from truce.agreement.loader import load_agreement
-    from truce.gazetteer.sources import starter_gazetteer
-    from truce.sim import Scenario, simulate
-    from truce.sim.io import write_outputs
-
-    out = tmp_path_factory.mktemp("sim")
-    sc = Scenario.uniform(AGREEMENT, date(2024, 12, 8), 1, 7, "typical", scale=0.3)
-    res = simulate(sc, load_agreement(AGREEMENT), starter_gazetteer(), np.random.default_rng(7),
-                   reports=False)
-    write_outputs(res, out)
-    return out
+    return simulate_day(tmp_path_factory.mktemp("sim"), seed=7, scale=0.3)
 
 
 @pytest.fixture
@@ -183,8 +173,12 @@ def test_evaluate_stored_equals_fresh_fusion(db, sim_dir):
     from truce.evaluate.metrics import evaluate
     from truce.fusion.pipeline import fuse
     from truce.geo.frame import AgreementFrame
-    from truce.service.process import (evaluate_record, load_observations,
-                                       nearest_settlement_regions, read_jsonl)
+    from truce.service.process import (
+        evaluate_record,
+        load_observations,
+        nearest_settlement_regions,
+        read_jsonl,
+    )
     from truce.storage.sql import SqlUnitOfWork, sqlite_url
 
     assert _process(db).exit_code == 0

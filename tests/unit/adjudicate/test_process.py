@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
-import numpy as np
 import pytest
 
+from tests.conftest import simulate_day
 from truce.service.ingest import ingest_jsonl
 from truce.service.process import process_record
 from truce.service.verify import verify_record
@@ -23,17 +23,7 @@ AGREEMENT = "ukraine-2024-12-07"
 
 @pytest.fixture(scope="module")
 def observations(tmp_path_factory):
-    from truce.agreement.loader import load_agreement
-    from truce.gazetteer.sources import starter_gazetteer
-    from truce.sim import Scenario, simulate
-    from truce.sim.io import write_outputs
-
-    out = tmp_path_factory.mktemp("sim")
-    sc = Scenario.uniform(AGREEMENT, date(2024, 12, 8), 1, 5, "typical", scale=0.5)
-    res = simulate(sc, load_agreement(AGREEMENT), starter_gazetteer(), np.random.default_rng(5),
-                   reports=False)
-    write_outputs(res, out)
-    return out / "observations.jsonl"
+    return simulate_day(tmp_path_factory.mktemp("sim"), seed=5, scale=0.5) / "observations.jsonl"
 
 
 @pytest.fixture

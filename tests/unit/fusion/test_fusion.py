@@ -3,7 +3,6 @@ batch == incremental, and a small simulated day."""
 
 from __future__ import annotations
 
-from datetime import date
 
 import numpy as np
 import pytest

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pytest
 
+from tests.conftest import simulate_day
 from truce.storage.memory import MemoryUnitOfWork
 from truce.storage.sql import SqlUnitOfWork, sqlite_url
 
@@ -67,17 +67,7 @@ def hand_sql(tmp_path):
 
 @pytest.fixture(scope="session")
 def sim_dir(tmp_path_factory):
-    from truce.agreement.loader import load_agreement
-    from truce.gazetteer.sources import starter_gazetteer
-    from truce.sim import Scenario, simulate
-    from truce.sim.io import write_outputs
-
-    out = tmp_path_factory.mktemp("sim")
-    sc = Scenario.uniform(AGREEMENT, date(2024, 12, 8), 1, 7, "typical", scale=0.3)
-    res = simulate(sc, load_agreement(AGREEMENT), starter_gazetteer(), np.random.default_rng(7),
-                   reports=False)
-    write_outputs(res, out)
-    return out
+    return simulate_day(tmp_path_factory.mktemp("sim"), seed=7, scale=0.3)
 
 
 @pytest.fixture

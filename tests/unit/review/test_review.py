@@ -8,8 +8,6 @@ import sqlite3
 
 import pytest
 
-from truce.fusion.params import FusionParams
-
 from tests.unit.review.conftest import (
     HAND,
     JOINT,
@@ -21,6 +19,7 @@ from tests.unit.review.conftest import (
     write_jsonl,
 )
 from truce.errors import ValidationError
+from truce.fusion.params import FusionParams
 from truce.service import review as rv
 from truce.service.process import incident_day, process_record
 from truce.service.verify import verify_record
