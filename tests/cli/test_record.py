@@ -47,7 +47,7 @@ def test_ingest_twice_then_verify(tmp_path, obs_file):
     assert r.exit_code == 0, r.output
     with sqlite3.connect(db) as c:
         head = c.execute("select entry_hash from ledger order by seq desc limit 1").fetchone()[0]
-    assert f"head {head}" in r.stdout and "1 ledger entries, 3 rows" in r.stdout
+    assert f"head {head}" in r.stdout and "1 ledger entry, 3 rows" in r.stdout
 
 
 def test_db_from_environment(tmp_path, obs_file, monkeypatch):

@@ -27,7 +27,8 @@ class VerifyReport:
 
     def message(self) -> str:
         if self.ok:
-            return (f"record intact: {self.entries} ledger entries, {self.rows} rows; "
+            entries = f"{self.entries:,} ledger entr{'y' if self.entries == 1 else 'ies'}"
+            return (f"record intact: {entries}, {self.rows:,} row{'' if self.rows == 1 else 's'}; "
                     f"head {self.head_hash}")
         where = f" ({self.where})" if self.where else ""
         return f"ledger entry {self.first_bad_seq}{where}: {self.reason}"
