@@ -32,8 +32,8 @@ DEMO_BUILDUP_FROM = 21
 #: New weapon groups a day during the build-up (the simulator's default is 4: hard to see).
 DEMO_BUILDUP_GROUPS_PER_DAY = 12.0
 
-KIND_COLOURS = {"explosion": "#d62728", "burst": "#ff7f0e", "shot": "#bcbd22", "flare": "#9467bd",
-                "weapon": "#1f77b4"}
+KIND_COLOURS = {"explosion": "#d62728", "projectile": "#8c564b", "burst": "#ff7f0e",
+                "shot": "#bcbd22", "flare": "#9467bd", "weapon": "#1f77b4"}
 
 
 @dataclass
@@ -169,8 +169,10 @@ def _month_map(path: Path, incidents_jsonl: Path, result, frame, scenario, seed)
         m = kind == k
         if m.any():
             size = np.clip(np.sqrt(count[m]) * 3.0, 3.0, 60.0)
-            layers.append(PointLayer(ilon[m], ilat[m], f"incident: {k} ({m.sum():,})", colour,
-                                     size, alpha=0.45))
+            what = "weapons" if k == "weapon" else "events"
+            layers.append(PointLayer(ilon[m], ilat[m],
+                                     f"{k}: {m.sum():,} incidents, {count[m].sum():,.0f} {what}",
+                                     colour, size, alpha=0.45))
     pos = result.network.positions
     layers.append(PointLayer(np.asarray(pos.lon), np.asarray(pos.lat), "monitor positions",
                              "#111111", 10.0, marker="^", alpha=0.8))
