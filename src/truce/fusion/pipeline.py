@@ -202,8 +202,9 @@ def _distinct(group: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
 def _text_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct texts (None as ""), sorted, and each value's index among them - as
     ``np.unique(..., return_inverse=True)`` gives, by a dict over the few distinct values."""
-    seen: dict = {}
-    first = np.fromiter((seen.setdefault(v, len(seen)) for v in values.tolist()), np.int64, len(values))
+    lst = values.tolist()
+    seen = {v: i for i, v in enumerate(dict.fromkeys(lst))}  # distinct values, first-seen order
+    first = np.fromiter(map(seen.__getitem__, lst), np.int64, len(lst))
     text = ["" if v is None else str(v) for v in seen]
     uniq = sorted(set(text))
     rank = {t: r for r, t in enumerate(uniq)}
