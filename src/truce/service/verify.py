@@ -7,6 +7,7 @@ import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from truce.errors import TruceError
 from truce.ledger.chain import LedgerEntry, RowFold, VerifyResult, sha256_hex, verify_chain
@@ -84,62 +85,66 @@ def verify_record(uow: UnitOfWork, *, columns: bool = True) -> VerifyReport:
     return VerifyReport(True, chain.head_hash, chain.entries, n)
 
 
+def _diff(got: Any, want: Any) -> str | None:
+    """The fields where a stored row differs from the one derived again (None: equal)."""
+    if want is None:
+        return "the record no longer parses"
+    if got == want:
+        return None
+    names = got._fields if isinstance(got, tuple) else [f.name for f in dataclasses.fields(got)]
+    return ", ".join(n for n in names if getattr(got, n) != getattr(want, n))
+
+
+def _rebuilt(build: Any, record_json: str, *args: Any) -> Any:
+    try:
+        return build(json.loads(record_json), *args)
+    except (ValueError, TruceError):
+        return None
+
+
 def _check_columns(uow: UnitOfWork) -> tuple[int, str, str] | None:
-    """The parsed columns are derived data: derive them again from the verified records."""
+    """The parsed columns are derived data: derive them again from the verified records and
+    name the first ledger entry whose rows differ."""
     from truce.service.incidents import incident_row
     from truce.service.intake import parse_line
+    from truce.service.review import review_row
+    from truce.service.violations import violation_row
+
+    def observations() -> Iterator[tuple[int, str, Any, Any]]:
+        for o in uow.observations.iterate():
+            parsed = parse_line(o.record_json.encode("utf-8"), o.ingest_batch)
+            yield (o.ingest_batch, f"observations {o.source_id}/{o.obs_id}", o,
+                   parsed[0] if isinstance(parsed, tuple) else None)
+
+    def incidents() -> Iterator[tuple[int, str, Any, Any]]:
+        def links(r: Any) -> Any:  # links are compared as a set
+            return dataclasses.replace(r, observation_keys=tuple(sorted(r.observation_keys)))
+
+        for i in uow.incidents.list(include_superseded=True):
+            want = _rebuilt(incident_row, i.record_json, i.fusion_run)
+            yield (i.fusion_run, f"incidents {i.fusion_run}/{i.id}",
+                   links(dataclasses.replace(i, superseded_by=None)),
+                   None if want is None else links(want))
+
+    def violations() -> Iterator[tuple[int, str, Any, Any]]:
+        for v in uow.violations.list(include_superseded=True):
+            yield (v.adjudication_run, f"violations {v.adjudication_run}/{v.id}",
+                   dataclasses.replace(v, superseded_by=None),
+                   _rebuilt(violation_row, v.record_json, v.adjudication_run))
+
+    def reviews() -> Iterator[tuple[int, str, Any, Any]]:
+        for r in uow.reviews.list():
+            yield (r.ledger_seq, f"reviews rev-{r.ledger_seq}", r,
+                   _rebuilt(review_row, r.record_json))
 
     bad: tuple[int, str, str] | None = None
-    for o in uow.observations.iterate():
-        parsed = parse_line(o.record_json.encode("utf-8"), o.ingest_batch)
-        if isinstance(parsed, tuple) and parsed[0] == o:
-            continue
-        if bad is None or o.ingest_batch < bad[0]:
-            diff = ("the record no longer parses" if not isinstance(parsed, tuple) else
-                    ", ".join(f for f, a, b in zip(o._fields, o, parsed[0]) if a != b))
-            bad = (o.ingest_batch, f"observations {o.source_id}/{o.obs_id}",
-                   f"parsed columns do not match the stored record ({diff})")
-    for i in uow.incidents.list(include_superseded=True):
-        want = incident_row(json.loads(i.record_json), i.fusion_run)
-        got = dataclasses.replace(i, superseded_by=None,
-                                  observation_keys=tuple(sorted(i.observation_keys)))
-        want = dataclasses.replace(want, observation_keys=tuple(sorted(want.observation_keys)))
-        if got != want and (bad is None or i.fusion_run < bad[0]):
-            diff = ", ".join(f.name for f in dataclasses.fields(i)
-                             if getattr(got, f.name) != getattr(want, f.name))
-            bad = (i.fusion_run, f"incidents {i.fusion_run}/{i.id}",
-                   f"parsed columns or links do not match the stored record ({diff})")
-    repo = getattr(uow, "violations", None)
-    if repo is not None:
-        from truce.service.violations import violation_row
-
-        for v in repo.list(include_superseded=True):
-            try:
-                want_v = violation_row(json.loads(v.record_json), v.adjudication_run)
-            except (ValueError, TruceError):
-                want_v = None
-            got_v = dataclasses.replace(v, superseded_by=None)
-            if got_v != want_v and (bad is None or v.adjudication_run < bad[0]):
-                diff = ("the record no longer parses" if want_v is None else
-                        ", ".join(f.name for f in dataclasses.fields(v)
-                                  if getattr(got_v, f.name) != getattr(want_v, f.name)))
-                bad = (v.adjudication_run, f"violations {v.adjudication_run}/{v.id}",
-                       f"parsed columns do not match the stored record ({diff})")
-    reviews = getattr(uow, "reviews", None)
-    if reviews is not None:
-        from truce.service.review import review_row
-
-        for rv in reviews.list():
-            try:
-                want_r = review_row(json.loads(rv.record_json))
-            except (ValueError, TruceError):
-                want_r = None
-            if want_r != rv and (bad is None or rv.ledger_seq < bad[0]):
-                diff = ("the record no longer parses" if want_r is None else
-                        ", ".join(f.name for f in dataclasses.fields(rv)
-                                  if getattr(rv, f.name) != getattr(want_r, f.name)))
-                bad = (rv.ledger_seq, f"reviews rev-{rv.ledger_seq}",
-                       f"parsed columns do not match the stored record ({diff})")
+    for rows in (observations(), incidents(), violations(), reviews()):
+        for seq, where, got, want in rows:
+            if bad is not None and seq >= bad[0]:
+                continue
+            diff = _diff(got, want)
+            if diff is not None:
+                bad = (seq, where, f"parsed columns do not match the stored record ({diff})")
     return bad
 
 
