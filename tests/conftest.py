@@ -36,6 +36,20 @@ def simulate_day(out: Path, *, seed: int, scale: float, intensity: str = "typica
     return out
 
 
+def verify_db(db: str | Path):  # type: ignore[no-untyped-def]
+    """``truce verify`` on a record (a SQLite path or a database URL): its VerifyReport."""
+    from truce.service.verify import verify_record
+    from truce.storage.sql import SqlUnitOfWork
+    from truce.storage.sql.url import database_url
+
+    uow = SqlUnitOfWork(database_url(db), write=False)
+    try:
+        with uow:
+            return verify_record(uow)
+    finally:
+        uow.close()
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared/data, or skip the test with a clear reason."""
     p = SHARED_DATA.joinpath(*parts)

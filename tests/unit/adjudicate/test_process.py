@@ -11,10 +11,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.conftest import simulate_day
+from tests.conftest import simulate_day, verify_db
 from truce.service.ingest import ingest_jsonl
 from truce.service.process import process_record
-from truce.service.verify import verify_record
 from truce.storage.sql import SqlUnitOfWork, sqlite_url
 
 NOW = datetime(2024, 12, 9, 6, 0, tzinfo=timezone.utc)
@@ -34,14 +33,6 @@ def processed(tmp_path, observations):
     res = process_record(uow, now=NOW)
     uow.close()
     return db, res
-
-
-def _verify(db):
-    uow = SqlUnitOfWork(sqlite_url(db), write=False)
-    with uow:
-        rep = verify_record(uow)
-    uow.close()
-    return rep
 
 
 def test_violations_are_stored_with_their_incidents(processed):
@@ -72,7 +63,7 @@ def test_violations_are_stored_with_their_incidents(processed):
     assert {r for _, r, *_ in cols} >= {"ceasefire.fire"}
     assert all(run == 3 and linked for *_, run, linked in cols)
     assert all(v["date"] == "2024-12-08" for v in vios)
-    assert _verify(db).ok
+    assert verify_db(db).ok
 
 
 def test_processing_again_writes_nothing_unless_something_changed(processed):
@@ -93,16 +84,16 @@ def test_processing_again_writes_nothing_unless_something_changed(processed):
         runs = c.execute("select adjudication_run, superseded_by, count(*) from violations "
                          "group by 1, 2 order by 1").fetchall()
     assert runs[0] == (3, 5, res.violations) and runs[1][:2] == (5, None)
-    assert _verify(db).ok
+    assert verify_db(db).ok
 
 
-def test_a_changed_violation_is_named_by_verify(processed):
+def test_a_changed_violation_is_named_byverify_db(processed):
     db, _ = processed
     with sqlite3.connect(db) as c:
         vid, rj = c.execute("select id, record_json from violations order by pk limit 1").fetchone()
         c.execute("update violations set record_json = ? where id = ?",
                   (rj.replace('"side":"', '"side":"x', 1), vid))
-    rep = _verify(db)
+    rep = verify_db(db)
     assert not rep.ok and rep.first_bad_seq == 3
     assert f"violations 3/{vid}" in rep.message()
 
@@ -131,4 +122,4 @@ def test_incidents_violations_and_agreement_go_in_together_or_not_at_all(tmp_pat
     res = process_record(uow, now=NOW)  # and a re-run completes it
     uow.close()
     assert res.incidents > 0 and res.violations > 0
-    assert _verify(db).ok
+    assert verify_db(db).ok

@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import create_engine
 
+from tests.conftest import verify_db
 from truce.service.incidents import store_incidents
 from truce.service.ingest import ingest_jsonl
-from truce.service.verify import verify_record
 from truce.storage.sql import SqlUnitOfWork
 
 from .conftest import NOW, SQL_BACKENDS, record_url
@@ -41,14 +41,6 @@ def record_db(request, tmp_path):
                     start=DAY0, end=datetime(2024, 12, 8, 2, 0, tzinfo=timezone.utc), now=NOW)
     uow.close()
     return db
-
-
-def _verify(db):
-    uow = SqlUnitOfWork(db, write=False)
-    with uow:
-        rep = verify_record(uow)
-    uow.close()
-    return rep
 
 
 def _sql(db: str, *statements: str, params: dict | None = None) -> list:
@@ -81,7 +73,7 @@ def _flip(db, table: str, column: str, where: str, pos: int = 10) -> None:
 
 
 def test_intact_record_verifies(record_db):
-    rep = _verify(record_db)
+    rep = verify_db(record_db)
     assert rep.ok, rep.message()
     assert (rep.entries, rep.rows) == (4, 31 + 3)
     assert rep.head_hash in rep.message()
@@ -110,7 +102,7 @@ def test_one_changed_byte_is_named(record_db, table, column, where, seq, where_t
         _sql(record_db, f"update incidents set superseded_by = 3 where {where}")
     else:
         _flip(record_db, table, column, where)
-    rep = _verify(record_db)
+    rep = verify_db(record_db)
     assert not rep.ok
     assert rep.first_bad_seq == seq, rep.message()
     if where_text:
@@ -137,5 +129,5 @@ def test_lost_or_forged_rows_are_named(record_db, sql, seq):
     sql = sql.replace("{dangling}", "delete from incident_observations where incident_pk = 2; "
                       if pg else "")
     assert _sql(record_db, *[s.strip() for s in sql.split(";") if s.strip()]) > 0
-    rep = _verify(record_db)
+    rep = verify_db(record_db)
     assert not rep.ok and rep.first_bad_seq == seq, rep.message()

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from tests.conftest import verify_db
 from truce.errors import ValidationError
 from truce.ledger.chain import canonical, sha256_hex
 from truce.service.incidents import store_incidents
@@ -103,20 +104,12 @@ def adjudicated_db(tmp_path):
     return db
 
 
-def _verify(db):
-    uow = SqlUnitOfWork(sqlite_url(db), write=False)
-    with uow:
-        rep = verify_record(uow)
-    uow.close()
-    return rep
-
-
 def test_sql_links_violations_to_current_incidents(adjudicated_db):
     with sqlite3.connect(adjudicated_db) as c:
         rows = c.execute("select v.incident_id, i.id from violations v join incidents i "
                          "on i.pk = v.incident_pk order by v.pk").fetchall()
     assert rows == [("inc-1", "inc-1"), ("inc-2", "inc-2"), ("inc-1", "inc-1")]
-    assert _verify(adjudicated_db).ok
+    assert verify_db(adjudicated_db).ok
 
 
 @pytest.mark.parametrize("column,where,seq,where_text", [
@@ -142,7 +135,7 @@ def test_a_changed_violation_row_is_named(adjudicated_db, column, where, seq, wh
             pos = min(10, len(v) - 1)
             c.execute(f"update violations set {column} = ? where {where}",
                       (v[:pos] + ("0" if v[pos] != "0" else "1") + v[pos + 1:],))
-    rep = _verify(adjudicated_db)
+    rep = verify_db(adjudicated_db)
     assert not rep.ok
     assert rep.first_bad_seq == seq, rep.message()
     assert where_text in rep.message() and f"ledger entry {seq}" in rep.message()
@@ -151,5 +144,5 @@ def test_a_changed_violation_row_is_named(adjudicated_db, column, where, seq, wh
 def test_a_lost_violation_row_is_named(adjudicated_db):
     with sqlite3.connect(adjudicated_db) as c:
         c.execute("delete from violations where adjudication_run = 3 and incident_id = 'inc-2'")
-    rep = _verify(adjudicated_db)
+    rep = verify_db(adjudicated_db)
     assert not rep.ok and rep.first_bad_seq == 3, rep.message()
