@@ -186,6 +186,11 @@ def plan_line(geom: LineGeometry, params: PlanParams, *, party_ids: tuple[str, .
     # Cover each sample at range minus half the sample spacing: every point of the line lies
     # within half a spacing of a sample, so it is then within full range of the same posts.
     r_eff = p.range_m - p.sample_spacing_m / 2.0
+    if p.setback_m >= r_eff:
+        raise ValidationError(
+            f"the setback ({p.setback_km:g} km) must be shorter than the sensor range less half "
+            f"the sample spacing ({r_eff / 1000:g} km), or no post can see the line",
+            field="setback_km")
     cand = geom.candidates(p.candidate_spacing_m, p.setback_m, geom.zone_m)
     # The uniform layout's sites are candidates too, so the optimum is never worse than it.
     uxy, ualong = uniform_sites(geom, r_eff, p.setback_m, p.min_cover)

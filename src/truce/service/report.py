@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from truce.errors import ValidationError
+from truce.ledger.chain import canonical, sha256_hex
 from truce.service.ports import UnitOfWork
 
 FORMATS: tuple[str, ...] = ("md", "html", "json")
@@ -225,6 +226,9 @@ def write_report(uow: UnitOfWork, day: date | None, out: str | Path, *,
     from truce.service.process import stored_agreement
 
     formats = tuple(formats)
+    # the head before anything is read: the issue is recorded only if nothing was written since,
+    # so the figures are those of the record at this head
+    based_on = head_hash(uow)
     model = build_report(uow, day, trend_days=trend_days)
     d = date.fromisoformat(model["date"])
     out = Path(out)
@@ -256,9 +260,9 @@ def write_report(uow: UnitOfWork, day: date | None, out: str | Path, *,
         digests = {path.name: hashlib.sha256(data).hexdigest()
                    for k, (path, data) in files.items() if k in FORMATS}
         name = f"{stem}.{'+'.join(k for k in FORMATS if k in files)}"
-        combined = hashlib.sha256(json.dumps(digests, sort_keys=True).encode()).hexdigest()
+        combined = sha256_hex(canonical(digests))
         entry = record_report_issued(
-            uow, name=name, sha256=combined, now=now, based_on=head_hash(uow),
+            uow, name=name, sha256=combined, now=now, based_on=based_on,
             details={"date": model["date"], "content_head": model["integrity"]["head_hash"],
                      "content_seq": model["integrity"]["seq"], "files": digests})
     return ReportFiles(day=d, head_hash=model["integrity"]["head_hash"],

@@ -191,3 +191,13 @@ def test_a_sensor_range_too_short_for_the_line_is_refused_at_once():
     assert time.perf_counter() - t0 < 2.0
     plan_line(LINE, PlanParams(sensor_range_km=0.05, setback_km=0.0, min_cover=1,
                                time_limit_s=5.0))  # the least range given works
+
+
+def test_a_setback_within_half_a_sample_of_the_range_is_refused_not_a_crash():
+    from truce.errors import ValidationError
+    from truce.plan.geometry import LineGeometry
+    from truce.plan.params import PlanParams
+    from truce.plan.planner import plan_line
+
+    with pytest.raises(ValidationError, match="setback"):
+        plan_line(LineGeometry.straight(50000, 15000), PlanParams(sensor_range_km=5, setback_km=4.97))

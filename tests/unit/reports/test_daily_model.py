@@ -101,3 +101,29 @@ def test_an_empty_day_reads_none(agreement):
     assert m["totals"]["violations"] == 0 and m["totals"]["previous_violations"] == 6
     assert ("In Donetsk region, the mission recorded no ceasefire violations; in the previous "
             "reporting period, 6 ceasefire violations.") in m["summary"]
+
+
+def test_side_columns_are_the_agreements_parties_and_a_sighting_is_listed_under_its_worst_rule(
+        records):
+    from truce.agreement.loader import load_agreement
+    from truce.reports.daily.model import build_daily_model
+
+    from dataclasses import replace
+
+    inc, vio = records
+    base = load_agreement("minsk-2015")  # its parties renamed: gov (was ua), sep (was ru)
+    minsk = replace(base, parties=(replace(base.parties[0], id="gov"),
+                                   replace(base.parties[1], id="sep")))
+    vio = [{**v, "side": {"ua": "gov", "ru": "sep"}.get(v["side"], v["side"])} for v in vio]
+    m = build_daily_model(inc, vio, day=DAY, agreement=minsk, integrity={})
+    assert m["side_order"] == ["gov", "sep", "undetermined"]
+    assert m["sides"]["sep"]["incidents"] == 1 and m["sides"]["gov"]["incidents"] == 2
+    assert m["weapons_by_side"]["sep"] == 2
+    # the tank broke both weapon rules: one row, under the withdrawal rule, whatever the ids
+    rows = [w for w in m["weapons"] if w["incident"] == "inc-0006"]
+    assert [w["rule"] for w in rows] == ["withdrawal.weapons"]
+    flipped = [{**v, "id": "vio-zzz"} if v["rule"] == "withdrawal.weapons" else v for v in vio]
+    m2 = build_daily_model(inc, flipped, day=DAY, agreement=minsk, integrity={})
+    assert [w["rule"] for w in m2["weapons"] if w["incident"] == "inc-0006"] == [
+        "withdrawal.weapons"]
+    assert sum(m["weapons_by_side"].values()) == sum(w["count"] for w in m["weapons"])

@@ -26,11 +26,12 @@ AREAS: tuple[str, ...] = ("security_zone", "rear", "disengagement")
 AREA_LABELS = {"security_zone": "security zone", "rear": "beyond the security zone",
                "disengagement": "disengagement areas"}
 NO_REGION = "unattributed"
-SIDES: tuple[str, ...] = ("ua", "ru", "undetermined")
+UNDETERMINED = "undetermined"
 #: Alerts of the days before the report's day also listed (most recent first).
 RECENT_ALERT_DAYS = 7
 REVIEW_STATUSES: tuple[str, ...] = ("unreviewed", "confirmed", "rejected")
 #: Rules whose violations are weapons (withdrawal lines, security zone).
+#: weapon rules, most serious first (a sighting breaking both is listed under the first)
 WEAPON_RULES: tuple[str, ...] = ("withdrawal.weapons", "security_zone.weapons")
 
 METHODOLOGY: tuple[str, ...] = (
@@ -123,12 +124,14 @@ def build_daily_model(
 
     ``incidents``: reviewed incident records of (at least) the trend window, each with a
     ``date`` (local, ``YYYY-MM-DD``) and a ``review`` status; rejected ones are left out of the
-    figures and counted.  ``violations``: violation records (contract in ``contracts.md``) of
+    figures and counted.  ``violations``: violation records (docs/adjudication.md) of
     non-rejected incidents, each with its ``date``.  ``agreement``: the
     :class:`~truce.agreement.model.Agreement`.  ``integrity``: ``head_hash``, ``seq`` (and
     anything else to print) of the record the report is built from.  ``zone_of``: gives the zone
     of incidents whose ``zone`` is not filled (``None``: they count as beyond the security zone).
     """
+    # the agreement's parties, then "undetermined": the side columns of the tables
+    sides = (*getattr(agreement, "party_ids", ()), UNDETERMINED)
     iso = day.isoformat()
     prev = (day - timedelta(days=1)).isoformat()
     days = [(day - timedelta(days=k)).isoformat() for k in range(trend_days - 1, -1, -1)]
@@ -201,11 +204,13 @@ def build_daily_model(
     wc = {w.id: w for w in getattr(agreement, "weapon_classes", ())}
     weapons = []
     seen_weapon_incidents: set[str] = set()
-    for v in vio_today:
-        if v.get("rule") not in WEAPON_RULES:
-            continue
+    # one row per sighting, with its most serious rule (WEAPON_RULES order), in time order
+    weapon_vios = sorted((v for v in vio_today if v.get("rule") in WEAPON_RULES),
+                         key=lambda v: (str(v.get("start")), WEAPON_RULES.index(v["rule"]),
+                                        str(v.get("id"))))
+    for v in weapon_vios:
         subject = str((v.get("subject") or {}).get("id") or v.get("id"))
-        if subject in seen_weapon_incidents:  # one row per sighting, with its most serious rule
+        if subject in seen_weapon_incidents:
             continue
         seen_weapon_incidents.add(subject)
         w = v.get("weapon") or {}
@@ -219,7 +224,7 @@ def build_daily_model(
             "withdrawal_km": _round(wc[cls].withdrawal_km, 0) if cls in wc else None,
             "side": v.get("side") or "undetermined", "confidence": _round(v.get("confidence")),
             "lat": loc.get("lat"), "lon": loc.get("lon"), "time": v.get("start")})
-    weapons_by_side = {s: sum(w["count"] for w in weapons if w["side"] == s) for s in SIDES}
+    weapons_by_side = {s: sum(w["count"] for w in weapons if w["side"] == s) for s in sides}
 
     # ---- disengagement areas
     areas = []
@@ -237,7 +242,7 @@ def build_daily_model(
         })
 
     # ---- sides (fire violations of the day)
-    side_rows = {s: {"violations": 0, "incidents": 0} for s in SIDES}
+    side_rows = {s: {"violations": 0, "incidents": 0} for s in sides}
     conf: dict[str, list[float]] = defaultdict(list)
     seen_fire: set[str] = set()
     for v in vio_today:  # once per incident of fire, whatever the number of rules it broke
@@ -245,12 +250,12 @@ def build_daily_model(
         if not is_fire(v.get("kind")) or subject in seen_fire:
             continue
         seen_fire.add(subject)
-        s = v.get("side") if v.get("side") in SIDES else "undetermined"
+        s = v.get("side") if v.get("side") in sides else UNDETERMINED
         side_rows[s]["violations"] += _count(v)
         side_rows[s]["incidents"] += 1
         if v.get("confidence") is not None:
             conf[s].append(float(v["confidence"]))
-    for s in SIDES:
+    for s in sides:
         side_rows[s]["mean_confidence"] = _round(sum(conf[s]) / len(conf[s])) if conf[s] else None
     rules = Counter(str(v.get("rule")) for v in vio_today)
 
@@ -304,6 +309,7 @@ def build_daily_model(
         "weapons_by_side": weapons_by_side,
         "disengagement_areas": areas,
         "sides": side_rows,
+        "side_order": list(sides),
         "violations_by_rule": dict(sorted(rules.items())),
         "alerts": day_alerts,
         "recent_alerts": recent,
@@ -361,7 +367,7 @@ def _summary(total: Mapping[str, int], prev: Mapping[str, int], regions: Sequenc
     out += [_region_sentence(r) for r in regions if r["region"] != NO_REGION]
     nw = sum(w["count"] for w in weapons)
     if nw:
-        sides = ", ".join(f"{by_side[s]:,} {s}" for s in SIDES if by_side.get(s))
+        sides = ", ".join(f"{n:,} {s}" for s, n in by_side.items() if n)
         out.append(f"The mission saw {_plural(nw, 'weapon')} in violation of withdrawal lines "
                    f"({sides}).")
     else:

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from truce.reports.daily.model import AREA_LABELS, FIRE_KINDS, SIDES
+from truce.reports.daily.model import AREA_LABELS, FIRE_KINDS
 
 _SIDE_LABELS = {"undetermined": "undetermined"}
 
@@ -59,7 +59,7 @@ def _env(autoescape: bool) -> jinja2.Environment:
         autoescape=autoescape, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined)
     env.filters.update(num=_num, signed=_signed, cell=_md_cell, km=_km, utc=_utc, code=_code)
-    env.globals.update(FIRE_KINDS=FIRE_KINDS, AREA_LABELS=AREA_LABELS, SIDES=SIDES)
+    env.globals.update(FIRE_KINDS=FIRE_KINDS, AREA_LABELS=AREA_LABELS)
     return env
 
 
