@@ -168,6 +168,7 @@ def test_evaluate_prints_the_metrics(db, sim_dir):
 
 def test_evaluate_stored_equals_fresh_fusion(db, sim_dir):
     """Scoring the stored incidents gives what scoring the fusion result directly gives."""
+    from truce.adjudicate.regions import gazetteer_regions
     from truce.agreement.loader import load_agreement
     from truce.evaluate.match import TruthArrays
     from truce.evaluate.metrics import evaluate
@@ -176,7 +177,6 @@ def test_evaluate_stored_equals_fresh_fusion(db, sim_dir):
     from truce.service.process import (
         evaluate_record,
         load_observations,
-        nearest_settlement_regions,
         read_jsonl,
     )
     from truce.storage.sql import SqlUnitOfWork, sqlite_url
@@ -194,7 +194,7 @@ def test_evaluate_stored_equals_fresh_fusion(db, sim_dir):
     observed = {r["episode_id"] for r in read_jsonl(sim_dir / "truth_links.jsonl")
                 if r["episode_id"]}
     q = evaluate(res.incidents, res.observations, truth, observed,
-                 nearest_settlement_regions(frame))
+                 gazetteer_regions(frame))
     assert (ev.quality.n_matched, ev.quality.n_incidents) == (q.n_matched, q.n_incidents)
     assert ev.quality.f1 == pytest.approx(q.f1)
     assert ev.quality.region_days == q.region_days

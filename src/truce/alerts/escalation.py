@@ -75,11 +75,9 @@ def escalation_test(counts: np.ndarray, params: EscalationParams | None = None) 
             var = ((s2[:, t] - s2[:, lo]) - n * mean * mean) / np.maximum(n - 1, 1)
         mu, k, pv, alert = _day_test(c, mean, var, n, p)
     else:  # sequential in days: an alert day leaves the baseline of the days after it
-        mean, var = np.full(c.shape, np.nan), np.full(c.shape, np.nan)
         n = np.zeros(c.shape)
         mu, k = np.full(c.shape, np.nan), np.full(c.shape, np.nan)
         pv, alert = np.full(c.shape, np.nan), np.zeros(c.shape, bool)
-        rows = np.arange(nk)
         for t in range(nd):
             ok = ~alert[:, :t]  # baseline candidates: earlier days without an alert
             # the last `window` of them: rank each candidate from the right
@@ -92,9 +90,8 @@ def escalation_test(counts: np.ndarray, params: EscalationParams | None = None) 
                     nt - 1, 1)
             mu_t, k_t, pv_t, al_t = _day_test(c[:, t:t + 1], m[:, None], v[:, None],
                                               nt[:, None], p)
-            mean[:, t], var[:, t], n[:, t] = m, v, nt
-            mu[rows, t], k[rows, t], pv[rows, t] = mu_t[:, 0], k_t[:, 0], pv_t[:, 0]
-            alert[:, t] = al_t[:, 0]
+            n[:, t], mu[:, t], k[:, t], pv[:, t], alert[:, t] = (
+                nt, mu_t[:, 0], k_t[:, 0], pv_t[:, 0], al_t[:, 0])
     tested = n >= p.min_history
     return EscalationTest(np.where(tested, mu, np.nan), np.where(tested, k, np.nan), pv, alert)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -225,6 +226,12 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return uniq, inv.ravel()
 
 
+def incident_id(sorted_keys: Sequence[str]) -> str:
+    """An incident's id: ``"inc-"`` + 16 hex of the sha1 of its observations' ``source/id``
+    keys in sorted order, one per line - the same observations always give the same id."""
+    return "inc-" + hashlib.sha1("\n".join(sorted_keys).encode()).hexdigest()[:16]
+
+
 def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, params: FusionParams,
               cluster: np.ndarray, inc_of_cluster: np.ndarray, component: np.ndarray, mx: np.ndarray,
               my: np.ndarray, cxx: np.ndarray, cxy: np.ndarray, cyy: np.ndarray,
@@ -290,7 +297,7 @@ def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, par
     rm = _mode(incident[named], reg[named], K)
     region = np.where(rm >= 0, reg_codes[np.maximum(rm, 0)] if len(reg_codes) else None, None)
     keys = obs.key
-    ids = np.array(["inc-" + hashlib.sha1("\n".join(keys[members[a:b]]).encode()).hexdigest()[:16]
+    ids = np.array([incident_id(keys[members[a:b]].tolist())  # observations are in key order
                     for a, b in zip(indptr[:-1].tolist(), indptr[1:].tolist())], dtype=object)
     inc = IncidentArrays(
         id=ids, t_start=t0, t_end=t1, day=day, kind=kind, detail=detail, count=count.astype(np.int64),

@@ -373,21 +373,6 @@ def stored_incident_arrays(rows: list[IncidentRow], obs: Any, frame: Any) -> Any
         indptr=np.asarray(indptr, np.int64), members=np.asarray(members, np.int64))
 
 
-def nearest_settlement_regions(frame: Any) -> Any:
-    """``region_of(x, y)``: the region of the nearest starter-gazetteer settlement (the rule the
-    simulator's truth uses, ``truce.sim.places.Places``)."""
-    from truce.gazetteer.sources import starter_gazetteer
-    from truce.sim.places import Places
-
-    places = Places.from_gazetteer(starter_gazetteer(), frame)
-    names = np.asarray(places.regions, dtype=object)
-
-    def region_of(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return names[places.region[places.nearest(x, y)]]
-
-    return region_of
-
-
 @dataclass(frozen=True)
 class Evaluation:
     agreement: str
@@ -437,7 +422,9 @@ def evaluate_record(uow: UnitOfWork, truth_path: str | Path, links_path: str | P
     inc = stored_incident_arrays(rows, obs, frame)
     if regions not in ("gazetteer", "stored"):
         raise ValidationError("must be gazetteer or stored", field="--regions")
-    region_of = nearest_settlement_regions(frame) if regions == "gazetteer" else None
+    from truce.adjudicate.regions import gazetteer_regions
+
+    region_of = gazetteer_regions(frame) if regions == "gazetteer" else None
     q = evaluate(inc, obs, truth, observed, region_of, projection=frame.projection)
     head = (f"== {ra.id}: {len(obs):,} observations, {len(rows):,} stored incidents, "
             f"{q.n_truth:,} episodes ({q.n_observed:,} observed; {observed_from})")

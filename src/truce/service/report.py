@@ -10,7 +10,6 @@ a ``report`` entry (issuing a report appends one, which changes no figure).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field

@@ -21,7 +21,6 @@ incident no longer exists is *orphaned*: it is kept (and listed), but changes no
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,9 +32,6 @@ from truce.errors import StorageError, ValidationError
 from truce.ledger.chain import LedgerEntry, canonical, fold_digest, sha256_hex
 from truce.service.ports import ReviewRow, UnitOfWork
 
-INCIDENT_ACTIONS: tuple[str, ...] = ("confirm", "reject", "merge", "split")
-ACTIONS: tuple[str, ...] = (*INCIDENT_ACTIONS, "correct")
-STATUSES: tuple[str, ...] = ("unreviewed", "confirmed", "rejected")
 #: observation fields an analyst may correct (DESIGN.md intake contract); ``id`` and ``source``
 #: name the observation and cannot change
 CORRECTABLE: tuple[str, ...] = (
@@ -104,7 +100,7 @@ def apply_corrections(records: Iterable[Mapping[str, Any]],
             fix = corrections.get(observation_key(r))
         except (KeyError, TypeError):
             fix = None
-        out.append(apply_correction(r, fix) if fix else dict(r))
+        out.append(apply_correction(r, fix) if fix else r)  # type: ignore[arg-type]
     return out
 
 
@@ -162,8 +158,10 @@ def _split_key(key: str) -> tuple[str, str]:
 
 
 def _incident_id(keys: Iterable[str]) -> str:
-    """Fusion's id rule: ``"inc-"`` + 16 hex of the sha1 of the sorted observation keys."""
-    return "inc-" + hashlib.sha1("\n".join(sorted(keys)).encode()).hexdigest()[:16]
+    """Fusion's id rule (:func:`truce.fusion.pipeline.incident_id`) for a set of keys."""
+    from truce.fusion.pipeline import incident_id
+
+    return incident_id(sorted(keys))
 
 
 def _replay(uow: UnitOfWork) -> _State:

@@ -38,12 +38,8 @@ class VerifyReport:
 def _rows(uow: UnitOfWork) -> Iterator[HashedRow]:
     yield from uow.observations.hashed_rows()
     yield from uow.incidents.hashed_rows()
-    violations = getattr(uow, "violations", None)
-    if violations is not None:
-        yield from violations.hashed_rows()
-    reviews = getattr(uow, "reviews", None)
-    if reviews is not None:
-        yield from reviews.hashed_rows()
+    yield from uow.violations.hashed_rows()
+    yield from uow.reviews.hashed_rows()
 
 
 def verify_record(uow: UnitOfWork, *, columns: bool = True) -> VerifyReport:
@@ -150,31 +146,22 @@ def _check_columns(uow: UnitOfWork) -> tuple[int, str, str] | None:
 
 def _check_supersession(uow: UnitOfWork, entries: list[LedgerEntry]
                         ) -> tuple[int, str, str] | None:
-    """``superseded_by`` is not covered by a row hash: recompute it from the fusion entries.
+    """``superseded_by`` is not covered by a row hash: recompute it from the ledger.
 
-    An incident is superseded by the first later fusion run whose range covers its start.
+    An incident (a violation) is superseded by the first later ``fusion`` (``adjudication``) run
+    whose range covers its start.
     """
-    runs = [(e.seq, float(p["start"]), float(p["end"])) for e in entries
-            if e.kind == "fusion" and "start" in (p := e.payload)]
-    for key, run, start, sup in uow.incidents.supersessions():
-        want = next((s for s, a, b in runs if s > run and a <= start < b), None)
-        if want != sup:
-            return (run, f"incidents {key}",
-                    f"superseded_by is {sup}, the ledger says {want}")
-    return _check_violation_supersession(uow, entries)
-
-
-def _check_violation_supersession(uow: UnitOfWork, entries: list[LedgerEntry]
-                                  ) -> tuple[int, str, str] | None:
-    """The same for violations, from the ``adjudication`` entries."""
-    repo = getattr(uow, "violations", None)
-    if repo is None:
-        return None
-    runs = [(e.seq, float(p["start"]), float(p["end"])) for e in entries
-            if e.kind == "adjudication" and "start" in (p := e.payload)]
-    for v in repo.list(include_superseded=True):
-        want = next((s for s, a, b in runs if s > v.adjudication_run and a <= v.start < b), None)
-        if want != v.superseded_by:
-            return (v.adjudication_run, f"violations {v.adjudication_run}/{v.id}",
-                    f"superseded_by is {v.superseded_by}, the ledger says {want}")
+    tables = (
+        ("fusion", "incidents", uow.incidents.supersessions()),
+        ("adjudication", "violations",
+         ((f"{v.adjudication_run}/{v.id}", v.adjudication_run, v.start, v.superseded_by)
+          for v in uow.violations.list(include_superseded=True))))
+    for kind, table, rows in tables:
+        runs = [(e.seq, float(p["start"]), float(p["end"])) for e in entries
+                if e.kind == kind and "start" in (p := e.payload)]
+        for key, run, start, sup in rows:
+            want = next((s for s, a, b in runs if s > run and a <= start < b), None)
+            if want != sup:
+                return (run, f"{table} {key}",
+                        f"superseded_by is {sup}, the ledger says {want}")
     return None
