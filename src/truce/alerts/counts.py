@@ -23,9 +23,6 @@ class DailyCounts:
     days: tuple[date, ...]
     counts: np.ndarray
 
-    def as_mapping(self) -> dict[Any, list[float]]:
-        return {k: self.counts[i].tolist() for i, k in enumerate(self.keys)}
-
 
 def day_range(first: date, last: date) -> tuple[date, ...]:
     return tuple(first + timedelta(days=i) for i in range((last - first).days + 1))

@@ -10,7 +10,6 @@ a ``report`` entry (issuing a report appends one, which changes no figure).
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -84,35 +83,20 @@ def record_days(incidents: Sequence[Mapping[str, Any]]) -> tuple[date, date] | N
 
 # --------------------------------------------------------------------------------------- alerts
 
-def _daily_counts(incidents: Sequence[Mapping[str, Any]], days: Sequence[str]
-                  ) -> dict[str, list[int]]:
-    from truce.reports.daily.model import NO_REGION, _count, _status, is_fire
-
-    index = {d: i for i, d in enumerate(days)}
-    out: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
-    for r in incidents:
-        i = index.get(str(r.get("date")))
-        if i is None or _status(r) == "rejected" or not is_fire(r.get("kind")):
-            continue
-        out[str(r.get("region") or NO_REGION)][i] += _count(r)
-    return dict(sorted(out.items()))
-
-
-def compute_alerts(incidents: Sequence[Mapping[str, Any]], violations: Sequence[Mapping[str, Any]],
-                   day: date, *, first_day: date | None = None, history_days: int = 60
+def compute_alerts(violations: Sequence[Mapping[str, Any]], day: date, *,
+                   first_day: date | None = None, history_days: int = 60
                    ) -> list[dict[str, Any]]:
-    """Escalation alerts over the daily per-region ceasefire violations (the report's own
-    figures) of the ``history_days`` up to ``day``, and build-up alerts over the weapon
-    violations of those days (:mod:`truce.alerts`).  Days before ``first_day`` (the record's
+    """Escalation alerts over the daily ceasefire violations per region, and build-up alerts
+    over the weapon violations, of the ``history_days`` up to ``day`` (:mod:`truce.alerts`, on
+    the same counts their thresholds were measured on).  Days before ``first_day`` (the record's
     first) are not history: they were not monitored, so they are not quiet days either."""
-    from truce.alerts import buildup_alerts, escalation_alerts
+    from truce.alerts import buildup_alerts, daily_counts, escalation_alerts
+    from truce.reports.daily.model import NO_REGION
 
     days = [day - timedelta(days=k) for k in range(history_days - 1, -1, -1)]
     days = [d for d in days if first_day is None or d >= first_day]
-    counts = _daily_counts(incidents, [d.isoformat() for d in days])
-    first, last = days[0].isoformat(), day.isoformat()
-    window = [v for v in violations if first <= str(v.get("date")) <= last]
-    alerts = list(escalation_alerts(counts, days)) + list(buildup_alerts(window, days=days))
+    dc = daily_counts(violations, days=days, key=lambda v: v.get("region") or NO_REGION)
+    alerts = [*escalation_alerts(dc.counts, days, dc.keys), *buildup_alerts(violations, days=days)]
     return [dict(a) for a in alerts]
 
 
@@ -158,7 +142,7 @@ def _model(st: _State, agreement: Any, day: date, head: ContentHead, *, trend_da
     trend_days = max(1, min(trend_days, (day - first_day).days + 1))
     return build_daily_model(
         st.incidents, st.violations, day=day, agreement=agreement, integrity=integrity,
-        alerts=compute_alerts(st.incidents, st.violations, day, first_day=first_day),
+        alerts=compute_alerts(st.violations, day, first_day=first_day),
         reviews=st.reviews,
         trend_days=trend_days, zone_of=lambda recs: zones_of(frame, recs))
 
