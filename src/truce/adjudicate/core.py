@@ -149,8 +149,8 @@ def adjudicate(incident_records: Sequence[Mapping[str, Any]], frame: AgreementFr
     observation_kinds
         ``"source/id" -> source kind`` for the sources of each violation (``unknown`` if absent).
     dates
-        ``incident id -> local date`` (as ``truce.service.process.incident_day``); default: the
-        UTC date of ``start``.
+        ``incident id -> local date``; default: the record's own ``date`` (fusion's local date of
+        its first report), else the UTC date of ``start``.
     region_of
         ``(x, y) -> region names`` in the frame's metric CRS; default: the agreement's regions,
         else the nearest gazetteer settlement.
@@ -231,7 +231,7 @@ def _violation(rec: Mapping[str, Any], rule: Any, agreement_id: str, zone: str, 
                judged: np.ndarray, kinds: Mapping[str, str] | None,
                dates: Mapping[str, str | date] | None) -> dict[str, Any]:
     iid = str(rec["id"])
-    day = (dates or {}).get(iid)
+    day = (dates or {}).get(iid) or rec.get("date")
     weapon = rec.get("weapon") if isinstance(rec.get("weapon"), Mapping) else None
     out = {
         "id": violation_id(rule.id, iid), "rule": rule.id, "rule_version": int(rule.version),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import IO, Any
 
 import numpy as np
@@ -31,7 +31,7 @@ def _weapon(sightings: np.ndarray) -> dict[str, Any] | None:
 
 
 def incident_records(result: FusionResult, decimals: int = 5) -> Iterator[dict[str, Any]]:
-    """One record per incident: ``id, start, end, kind, detail, count, location{lat, lon},
+    """One record per incident: ``id, date`` (the local date of its first report)``, start, end, kind, detail, count, location{lat, lon},
     uncertainty_m, observation_ids (``source_id/id``), side_probability, zone, region, violations`` plus the fusion's
     own fields (``end_of_fire``, ``origin``, ``n_observers``, ``n_bearings``) and ``weapon``
     (``{class, type, caliber_mm}`` of a weapon sighting, None for other kinds).  Side probability,
@@ -47,7 +47,8 @@ def incident_records(result: FusionResult, decimals: int = 5) -> Iterator[dict[s
     for k in range(len(inc)):
         m = inc.members[inc.indptr[k]:inc.indptr[k + 1]]
         yield {
-            "id": inc.id[k], "start": _iso(inc.t_start[k]), "end": _iso(inc.t_end[k]),
+            "id": inc.id[k], "date": date.fromordinal(int(inc.day[k])).isoformat(),
+            "start": _iso(inc.t_start[k]), "end": _iso(inc.t_end[k]),
             "kind": inc.kind[k], "detail": inc.detail[k], "count": int(inc.count[k]),
             "location": {"lat": lat[k], "lon": lon[k]}, "uncertainty_m": unc[k],
             "observation_ids": keys[m].tolist(), "side_probability": {}, "zone": None,

@@ -32,8 +32,8 @@ META_AGREEMENT = "agreement"
 META_AGREEMENT_SOURCE = "agreement_source"
 FORMATS: tuple[str, ...] = ("jsonl", "geojson", "csv")
 CSV_COLUMNS: tuple[str, ...] = (
-    "id", "start", "end", "kind", "detail", "count", "lat", "lon", "uncertainty_m", "region",
-    "zone", "end_of_fire", "origin_lat", "origin_lon", "n_observations", "n_observers",
+    "id", "date", "start", "end", "kind", "detail", "count", "lat", "lon", "uncertainty_m",
+    "region", "zone", "end_of_fire", "origin_lat", "origin_lon", "n_observations", "n_observers",
     "n_bearings", "observation_ids", "violations", "side_probability")
 
 _DUMPS = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
@@ -191,16 +191,13 @@ def _same_as_stored(uow: UnitOfWork, incidents: list[dict[str, Any]],
 
 def adjudicate_fusion(res: Any, frame: Any) -> Any:
     """Adjudicate a fusion result's incident records (``truce.adjudicate.Adjudication``), with
-    the incidents' local dates and their observations' source kinds."""
+    their observations' source kinds (the records carry their local dates)."""
     from truce.adjudicate import adjudicate
     from truce.fusion.export import incident_records
 
-    inc = res.incidents
-    dates = {i: date.fromordinal(int(d)).isoformat()
-             for i, d in zip(inc.id.tolist(), inc.day.tolist(), strict=True)}
     kinds = dict(zip(res.observations.key.tolist(), res.observations.source_kind.tolist(),
                      strict=True))
-    return adjudicate(list(incident_records(res)), frame, observation_kinds=kinds, dates=dates)
+    return adjudicate(list(incident_records(res)), frame, observation_kinds=kinds)
 
 
 def _rule_versions(agreement: Any) -> dict[str, int]:
@@ -209,28 +206,10 @@ def _rule_versions(agreement: Any) -> dict[str, int]:
 
 # ------------------------------------------------------------------------------------------- export
 
-def _local_day(record_json: str) -> date | None:
-    """The local date an observation record was written on (its start time as written)."""
-    try:
-        rec = json.loads(record_json)
-        tv = rec.get("time")
-        t = tv.get("start") if isinstance(tv, Mapping) else tv
-        return datetime.fromisoformat(str(t)).date()
-    except (ValueError, TypeError, AttributeError):
-        return None
-
-
-def incident_day(uow: UnitOfWork, row: IncidentRow) -> date:
-    """An incident's local date: the date its first report was written on (as fusion's
-    ``IncidentArrays.day``); the UTC date when its observations cannot tell.  Inside a ``with``."""
-    first = None
-    for s, o in row.observation_keys:
-        ob = uow.observations.get(s, o)
-        if ob is not None and (first is None or (ob.t_start, ob.source_id, ob.obs_id)
-                               < (first.t_start, first.source_id, first.obs_id)):
-            first = ob
-    d = _local_day(first.record_json) if first is not None else None
-    return d or datetime.fromtimestamp(row.start, timezone.utc).date()
+def record_day(rec: Mapping[str, Any]) -> str:
+    """An incident record's local date (``date``; the UTC date of its start for a record written
+    before incidents carried their date)."""
+    return str(rec.get("date") or str(rec["start"])[:10])
 
 
 def current_incidents(uow: UnitOfWork, day: date | None = None) -> Iterator[dict[str, Any]]:
@@ -241,11 +220,11 @@ def current_incidents(uow: UnitOfWork, day: date | None = None) -> Iterator[dict
             rows = uow.incidents.list()
         else:  # every UTC offset is within 14 h: look a day either side, then decide locally
             lo = datetime(day.year, day.month, day.day, tzinfo=timezone.utc) - timedelta(days=1)
-            rows = [r for r in uow.incidents.list(lo.timestamp(),
-                                                  (lo + timedelta(days=3)).timestamp())
-                    if incident_day(uow, r) == day]
+            rows = uow.incidents.list(lo.timestamp(), (lo + timedelta(days=3)).timestamp())
         for r in rows:
-            yield json.loads(r.record_json)
+            rec = json.loads(r.record_json)
+            if day is None or record_day(rec) == day.isoformat():
+                yield rec
 
 
 def _feature(rec: dict[str, Any]) -> dict[str, Any]:

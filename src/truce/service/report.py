@@ -39,16 +39,7 @@ def _reviewed(uow: UnitOfWork) -> _State:
 
     st = reviewed_state(uow, None)
     incidents = [dict(r) for r in st.incidents]
-    _fill_dates(incidents)
     return _State(incidents, [dict(v) for v in st.violations], int(st.reviews))
-
-
-def _fill_dates(incidents: list[dict[str, Any]]) -> None:
-    """``reviewed_state`` gives every incident its local ``date``; one without (a record from
-    elsewhere) falls on the UTC date of its start."""
-    for r in incidents:
-        if not r.get("date"):
-            r["date"] = str(r["start"])[:10]
 
 
 @dataclass(frozen=True)

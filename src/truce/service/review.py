@@ -21,7 +21,6 @@ incident no longer exists is *orphaned*: it is kept (and listed), but changes no
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -273,7 +272,6 @@ def _recompute(uow: UnitOfWork, st: _State, todo: list[_Item]) -> dict[str, list
     frame = _agreement_frame(uow)
     recs: list[dict[str, Any]] = []
     kinds: dict[str, str] = {}
-    dates: dict[str, str] = {}
     for it in todo:
         obs_recs = _observation_records(uow, it.keys, st.corrections)
         obs, rejected = ObservationArrays.from_records(obs_recs)
@@ -283,55 +281,17 @@ def _recompute(uow: UnitOfWork, st: _State, todo: list[_Item]) -> dict[str, list
         res = summarise(obs, frame)
         rec = next(iter(incident_records(res)))
         recs.append(rec)
-        dates[rec["id"]] = date.fromordinal(int(res.incidents.day[0])).isoformat()
         kinds.update(zip(res.observations.key.tolist(), res.observations.source_kind.tolist(),
                          strict=True))
-    adj = adjudicate(recs, frame, observation_kinds=kinds, dates=dates)
+    adj = adjudicate(recs, frame, observation_kinds=kinds)
     by_id = {r["id"]: r for r in adj.incidents}
     for it in todo:
         it.record = by_id[it.id]
-        it.record["date"] = dates[it.id]
         it.recomputed = True
     out: dict[str, list[dict[str, Any]]] = {}
     for v in adj.violations:
         out.setdefault(v["subject"]["id"], []).append(v)
     return out
-
-
-def _local_day(record_json: str) -> str | None:
-    from truce.service.process import _local_day as day_of
-
-    d = day_of(record_json)
-    return None if d is None else d.isoformat()
-
-
-def _dates(uow: UnitOfWork, items: Sequence[_Item], everything: bool,
-           corrections: Mapping[str, Mapping[str, Any]]) -> None:
-    """Give every item's record its local ``date``: the date its first report was written on
-    (as ``process.incident_day``); the UTC date of its start when its observations cannot tell."""
-    need = [it for it in items if it.record is not None and "date" not in it.record]
-    if not need:
-        return
-    first: dict[str, tuple[float, str | None]] = {}
-    wanted = {k for it in need for k in it.keys}
-    # one pass over the record (or the days around the items) beats one query per observation;
-    # the few reports outside the window (vague times) are fetched one by one
-    lo = None if everything else min(it.start for it in need) - 86400.0
-    hi = None if everything else max(it.start for it in need) + 86400.0
-    window = (o for o in uow.observations.iterate(lo, hi) if f"{o.source_id}/{o.obs_id}" in wanted)
-    rest = (o for k in sorted(wanted) if k not in first
-            and (o := uow.observations.get(*_split_key(k))) is not None)
-    for o in itertools.chain(window, rest):
-        k = f"{o.source_id}/{o.obs_id}"
-        rj = o.record_json
-        if k in corrections and "time" in corrections[k]:
-            rj = canonical(apply_correction(json.loads(rj), corrections[k]))
-        first[k] = (o.t_start, _local_day(rj))
-    for it in need:
-        best = min(((first[k][0], k) for k in it.keys if k in first), default=None)
-        d = first[best[1]][1] if best is not None else None
-        assert it.record is not None
-        it.record["date"] = d or datetime.fromtimestamp(it.start, UTC).date().isoformat()
 
 
 def _state(uow: UnitOfWork, day: date | None = None) -> tuple[ReviewedState, _State]:
@@ -343,7 +303,11 @@ def _state(uow: UnitOfWork, day: date | None = None) -> tuple[ReviewedState, _St
         t0, t1 = lo.timestamp(), (lo + timedelta(days=3)).timestamp()
         items = [i for i in items if t0 <= i.start < t1]
     new_vio = _recompute(uow, st, [i for i in items if i.record is None])
-    _dates(uow, items, day is None, st.corrections)
+    from truce.service.process import record_day
+
+    for it in items:  # a record written before incidents carried their date: its UTC date
+        if it.record is not None and not it.record.get("date"):
+            it.record["date"] = record_day(it.record)
     if day is not None:
         items = [i for i in items if i.record is not None and i.record["date"] == day.isoformat()]
     keep = {i.id for i in items if i.status != "rejected"}
