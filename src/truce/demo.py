@@ -32,9 +32,6 @@ DEMO_BUILDUP_FROM = 21
 #: New weapon groups a day during the build-up (the simulator's default is 4: hard to see).
 DEMO_BUILDUP_GROUPS_PER_DAY = 12.0
 
-KIND_COLOURS = {"explosion": "#d62728", "projectile": "#8c564b", "burst": "#ff7f0e",
-                "shot": "#bcbd22", "flare": "#9467bd", "weapon": "#1f77b4"}
-
 
 @dataclass
 class DemoResult:
@@ -157,6 +154,7 @@ def _geometry_check(result, agreement, frame) -> dict[str, object]:  # type: ign
 
 
 def _month_map(path: Path, incidents_jsonl: Path, result, frame, scenario, seed) -> Path:  # type: ignore[no-untyped-def]
+    from truce.reports.daily.charts import KIND_COLOURS  # one colour per kind on every map
     from truce.reports.mapplot import PointLayer, render_agreement_map
 
     incidents = [json.loads(line) for line in incidents_jsonl.read_text(encoding="utf-8").splitlines()]
