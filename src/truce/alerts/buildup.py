@@ -44,11 +44,14 @@ class BuildupParams:
 
 def buildup_alerts(violations: Iterable[Mapping[str, Any]], *,
                    days: Sequence[date] | None = None,
-                   params: BuildupParams | None = None) -> list[dict[str, Any]]:
+                   params: BuildupParams | None = None,
+                   party_names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Alert dicts per (region, side) and day where heavy weapons inside their withdrawal
     distances were elevated on ``k`` of the last ``n`` days.  The count is the number of
     sightings (violation records of the selected rules; ``count="weapons"``: the weapons they
-    saw); sides ``undetermined`` are left out.  Sorted by date, region, side."""
+    saw); sides ``undetermined`` are left out.  Sorted by date, region, side.  ``party_names``
+    (party id -> name, the agreement's) names the side in the message; the ``side`` field keeps
+    the id."""
     p = params or BuildupParams()
 
     def select(v: Mapping[str, Any]) -> bool:
@@ -82,7 +85,7 @@ def buildup_alerts(violations: Iterable[Mapping[str, Any]], *,
             "p_value": float(res.p_value[i, j]), "elevated_days": int(in_window[i, j]),
             "window_days": p.n,
             "message": (f"{region}: heavy weapons inside their withdrawal distances on "
-                        f"{side}'s side above their usual level on {int(in_window[i, j])} of "
+                        f"the side of {(party_names or {}).get(side, side)} above their usual level on {int(in_window[i, j])} of "
                         f"the {p.n} days {first.isoformat()} to {day.isoformat()} "
                         f"({obs:,.0f} on the last, against an expected "
                         f"{float(res.expected[i, j]):,.1f} a day)."),

@@ -75,8 +75,8 @@ def record_days(incidents: Sequence[Mapping[str, Any]]) -> tuple[date, date] | N
 # --------------------------------------------------------------------------------------- alerts
 
 def compute_alerts(violations: Sequence[Mapping[str, Any]], day: date, *,
-                   first_day: date | None = None, history_days: int = 60
-                   ) -> list[dict[str, Any]]:
+                   first_day: date | None = None, history_days: int = 60,
+                   party_names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Escalation alerts over the daily ceasefire violations per region, and build-up alerts
     over the weapon violations, of the ``history_days`` up to ``day`` (:mod:`truce.alerts`, on
     the same counts their thresholds were measured on).  Days before ``first_day`` (the record's
@@ -87,7 +87,7 @@ def compute_alerts(violations: Sequence[Mapping[str, Any]], day: date, *,
     days = [day - timedelta(days=k) for k in range(history_days - 1, -1, -1)]
     days = [d for d in days if first_day is None or d >= first_day]
     dc = daily_counts(violations, days=days, key=lambda v: v.get("region") or NO_REGION)
-    alerts = [*escalation_alerts(dc.counts, days, dc.keys), *buildup_alerts(violations, days=days)]
+    alerts = [*escalation_alerts(dc.counts, days, dc.keys), *buildup_alerts(violations, days=days, party_names=party_names)]
     return [dict(a) for a in alerts]
 
 
@@ -133,7 +133,8 @@ def _model(st: _State, agreement: Any, day: date, head: ContentHead, *, trend_da
     trend_days = max(1, min(trend_days, (day - first_day).days + 1))
     return build_daily_model(
         st.incidents, st.violations, day=day, agreement=agreement, integrity=integrity,
-        alerts=compute_alerts(st.violations, day, first_day=first_day),
+        alerts=compute_alerts(st.violations, day, first_day=first_day,
+                              party_names={p.id: p.name for p in agreement.parties}),
         reviews=st.reviews,
         trend_days=trend_days, zone_of=lambda recs: zones_of(frame, recs))
 

@@ -98,6 +98,10 @@ def test_buildup_needs_elevated_sightings_on_k_of_n_days():
         ("Donetsk", "ru", DAYS[14].isoformat())]
     assert all(a["type"] == "buildup" for a in alerts)
     assert alerts[0]["elevated_days"] == 2 and alerts[0]["window_days"] == 4
+    # the message names the side by the agreement's party name; the field keeps the id
+    assert "on the side of ru above" in alerts[0]["message"]
+    named = buildup_alerts(v + build, days=DAYS, party_names={"ru": "Party B", "ua": "Party A"})
+    assert "on the side of Party B above" in named[0]["message"] and named[0]["side"] == "ru"
     # one elevated day alone is not a build-up
     assert buildup_alerts(v + build[:4], days=DAYS) == []
     # undetermined sides and other rules are not counted
