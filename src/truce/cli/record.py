@@ -21,7 +21,8 @@ def default_db() -> Path:
 
 def record_url(db: str | Path | None, *, must_exist: bool = False) -> str:
     """``--db`` (a SQLite file or a ``postgresql://`` URL; default ``$TRUCE_DB``, then
-    ``./truce.db``) as the URL to open; ``must_exist``: refuse a SQLite file that is not there."""
+    ``./truce.db``) as the URL to open; ``must_exist``: refuse a SQLite file that is not there, or
+    a database (PostgreSQL) that holds no record."""
     from truce.errors import StorageError
     from truce.storage.sql import database_url, is_url
 
@@ -32,9 +33,16 @@ def record_url(db: str | Path | None, *, must_exist: bool = False) -> str:
     if must_exist and not is_url(db) and not Path(db).is_file():
         raise ValidationError(f"no record at {db} (create one with `truce ingest`)")
     try:
-        return database_url(db)
+        url = database_url(db)
     except StorageError as exc:  # a URL of a database truce does not speak: bad input
         raise ValidationError(exc.message) from None
+    if must_exist and is_url(db):
+        from truce.storage.sql.uow import record_exists
+        from truce.storage.sql.url import redact
+
+        if not record_exists(url):  # reading commands must not create a schema as a side effect
+            raise ValidationError(f"no record at {redact(url)} (create one with `truce ingest`)")
+    return url
 
 
 _DB_HELP = ("The record: a SQLite file or a postgresql:// URL (default $TRUCE_DB or "

@@ -84,3 +84,19 @@ def test_db_option_names_a_file_or_a_url(tmp_path, monkeypatch):
     assert record.record_url("r.db") == "sqlite:///r.db"
     assert database_url(tmp_path / "x.db") == f"sqlite:///{tmp_path / 'x.db'}"
     assert database_url("postgresql+psycopg:///rec") == "postgresql+psycopg:///rec"
+
+
+def test_reading_commands_refuse_an_empty_postgresql_database(pg_url):
+    """`verify` (and the other reading commands) on a database without a record say so and
+    create nothing: they used to migrate the empty schema and report an intact empty record."""
+    from sqlalchemy import inspect
+
+    r = _truce("verify", "--db", pg_url)
+    assert r.returncode == 2 and "no record at" in r.stderr, r.stdout + r.stderr
+    assert "secret" not in r.stderr
+    engine = create_engine(pg_url)
+    with engine.connect() as c:
+        assert not inspect(c).has_table("ledger")
+    engine.dispose()
+    r = _truce("report", "--db", pg_url)
+    assert r.returncode == 2 and "no record at" in r.stderr, r.stdout + r.stderr

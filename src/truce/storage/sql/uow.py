@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from truce.errors import StorageError
@@ -432,6 +432,19 @@ class _Meta:
             self._c.execute(meta.insert(), [{"key": key, "value": value}])
         else:
             self._c.execute(update(meta).where(meta.c.key == key).values(value=value))
+
+
+def record_exists(url: str) -> bool:
+    """Whether the database at ``url`` holds a truce record (its ledger table), without creating
+    or migrating anything.  A database that cannot be reached is a :class:`StorageError`."""
+    engine = make_engine(database_url(url))
+    try:
+        with engine.connect() as conn:
+            return bool(inspect(conn).has_table("ledger"))
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot open the record at {redact(url)}: {_why(exc)}") from exc
+    finally:
+        engine.dispose()
 
 
 class SqlUnitOfWork:
