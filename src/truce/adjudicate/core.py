@@ -194,9 +194,13 @@ def adjudicate(incident_records: Sequence[Mapping[str, Any]], frame: AgreementFr
     zone[wz] = np.char.add(WITHDRAWAL_PREFIX, wclass[wz].astype(str)).astype(object)
     zone[dis_area >= 0] = dis_names[dis_area[dis_area >= 0]]
 
+    # the cease-fire binds from its effective date: what happened before is not a violation
+    effective = agr.effective.isoformat()
+    in_force = np.array([not d or d >= effective for d in (_local_date(r, dates) for r in recs)],
+                        bool)
     hits: list[tuple[Any, np.ndarray, np.ndarray]] = []  # (rule, mask, zone per incident)
     for rule in agr.rules:
-        km = np.isin(kind, rule.kinds)
+        km = np.isin(kind, rule.kinds) & in_force
         if rule.where == "anywhere":
             hits.append((rule, km, zone))
         elif rule.where == "security_zone":
@@ -226,18 +230,25 @@ def adjudicate(incident_records: Sequence[Mapping[str, Any]], frame: AgreementFr
     return Adjudication(recs, violations)
 
 
+def _local_date(rec: Mapping[str, Any], dates: Mapping[str, str | date] | None) -> str:
+    """The date an incident is reported under: ``dates``, else its own ``date``, else the UTC
+    date of its start ("" when none can be read)."""
+    day = (dates or {}).get(str(rec["id"])) or rec.get("date")
+    if day:
+        return day.isoformat() if isinstance(day, date) else str(day)
+    return _utc_date(rec.get("start"))
+
+
 def _violation(rec: Mapping[str, Any], rule: Any, agreement_id: str, zone: str, dist_km: float,
                region: Any, side_probability: dict[str, float], side: str, conf: float,
                judged: np.ndarray, kinds: Mapping[str, str] | None,
                dates: Mapping[str, str | date] | None) -> dict[str, Any]:
     iid = str(rec["id"])
-    day = (dates or {}).get(iid) or rec.get("date")
     weapon = rec.get("weapon") if isinstance(rec.get("weapon"), Mapping) else None
     out = {
         "id": violation_id(rule.id, iid), "rule": rule.id, "rule_version": int(rule.version),
         "agreement": agreement_id, "subject": {"type": "incident", "id": iid},
-        "date": (day.isoformat() if isinstance(day, date) else str(day)) if day
-        else _utc_date(rec.get("start")),
+        "date": _local_date(rec, dates),
         "start": rec.get("start"), "end": rec.get("end"), "kind": rec.get("kind"),
         "detail": rec.get("detail"), "count": int(rec.get("count") or 1),
         "weapon": dict(weapon) if weapon else None,

@@ -179,3 +179,21 @@ def test_vectorised_and_order_independent(frame):
     want = sorted(r["id"] for r, d in zip(w, d_m) if d < 15_000.0)
     got = sorted(v["subject"]["id"] for v in a.violations if v["rule"] == "withdrawal.weapons")
     assert len(want) > 100 and got == want
+
+
+def test_nothing_before_the_effective_date_is_a_violation(frame):
+    """The test agreement takes effect on 2020-01-01: fire reported under an earlier date is
+    judged (zone, side) but breaks no rule; from that date on it does."""
+    assert frame.agreement.effective.isoformat() == "2020-01-01"
+    before = inc(1, "explosion", 3.0, start="2019-12-31T23:00:00Z")
+    before["date"] = "2019-12-31"
+    on = inc(2, "explosion", 3.0, start="2019-12-31T23:00:00Z")
+    on["date"] = "2020-01-01"  # reported under the local date of its first report
+    undated = inc(3, "explosion", 3.0, start="2019-12-30T10:00:00Z")  # UTC date of its start
+    adj = adjudicate([before, on, undated], frame)
+    assert by_rule(adj, "inc-1") == {} and by_rule(adj, "inc-3") == {}
+    assert set(by_rule(adj, "inc-2")) == {"ceasefire.fire"}
+    assert adj.incidents[0]["zone"] == "security_zone" and adj.incidents[0]["violations"] == []
+    # an explicit dates map wins over the record's own date
+    adj = adjudicate([before], frame, dates={"inc-1": "2020-01-02"})
+    assert set(by_rule(adj, "inc-1")) == {"ceasefire.fire"}
