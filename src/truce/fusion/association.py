@@ -98,6 +98,14 @@ def unique_int(a: np.ndarray) -> np.ndarray:
     return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
 
 
+def _ordered(i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(min(i, j), max(i, j))`` elementwise; the arrays themselves (no copies) when every
+    ``i < j`` already, as the gating's pairs are."""
+    if not len(i) or bool(np.all(i < j)):
+        return i, j
+    return np.minimum(i, j), np.maximum(i, j)
+
+
 def _compact(labels: np.ndarray) -> tuple[np.ndarray, int]:
     """Labels renumbered 0.. in the order of their values."""
     if not len(labels):
@@ -115,7 +123,7 @@ def mutual_best(problem: AssociationInput, params: FusionParams, batch_nodes: in
     Merges never cross components, so the result equals one run over everything."""
     p = problem
     n = p.n
-    lo, hi = np.minimum(p.i, p.j), np.maximum(p.i, p.j)
+    lo, hi = _ordered(p.i, p.j)
     # cut points m where no same-end pair straddles m: every pair with lo < m has hi < m
     reach = np.arange(n)
     np.maximum.at(reach, lo, hi)
@@ -130,16 +138,20 @@ def mutual_best(problem: AssociationInput, params: FusionParams, batch_nodes: in
     if len(cuts) == 2:
         return _mutual_best(p, params)
     bounds = np.asarray(cuts)
-    small = np.int16 if len(bounds) < 2**15 else np.int64  # 16-bit keys: numpy's radix sort
-    e_b = (np.searchsorted(bounds, lo, side="right") - 1).astype(small)
+    nb = len(bounds) - 1
+    small = np.int16 if nb < 2**15 else np.int64  # 16-bit keys: numpy's radix sort
+    # each node's batch (a lookup, cheaper than a binary search per pair); a same-end pair's
+    # two nodes are in one batch (no pair straddles a cut)
+    batch_of = np.repeat(np.arange(nb, dtype=small), np.diff(bounds))
+    e_b = batch_of[lo]
     eo = np.argsort(e_b, kind="stable")
-    e_start = np.r_[0, np.cumsum(np.bincount(e_b, minlength=len(bounds) - 1))]
-    clo, chi = np.minimum(p.cl_i, p.cl_j), np.maximum(p.cl_i, p.cl_j)
-    c_b = np.searchsorted(bounds, clo, side="right") - 1
-    same = c_b == np.searchsorted(bounds, chi, side="right") - 1
+    e_start = np.searchsorted(e_b[eo], np.arange(nb + 1))
+    clo, chi = _ordered(p.cl_i, p.cl_j)
+    c_b = batch_of[clo]
+    same = np.flatnonzero(c_b == batch_of[chi])  # a cannot-link across batches never matters
     clo, chi, c_b = clo[same], chi[same], c_b[same]
-    co = np.argsort(c_b.astype(small), kind="stable")
-    c_start = np.r_[0, np.cumsum(np.bincount(c_b, minlength=len(bounds) - 1))]
+    co = np.argsort(c_b, kind="stable")
+    c_start = np.searchsorted(c_b[co], np.arange(nb + 1))
     labels = np.empty(n, np.int64)
     offset = 0
     for b in range(len(bounds) - 1):
@@ -198,37 +210,45 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
             dt2 = d.real * d.real
             dt2 += d.imag * d.imag
             dt2 *= 1.0 / (tsig * tsig)
-            return np.nan_to_num(dt2, copy=False, nan=vcost)
+            # a cluster of vague windows only (NaN mean) pays the vague cost; d is finite
+            # otherwise (means of finite times), so dt2 is never infinite
+            dt2[np.isnan(dt2)] = vcost
+            return dt2
     rep = np.arange(n, dtype=np.int64)  # rep[c]: the cluster c was merged into (one level)
     tol = params.same_end_time_tol_s
+    # a cluster pair's key: lo << shift | hi (lo < hi) - sorts as (lo, hi), split by shift and mask
+    shift = max(int(n - 1).bit_length(), 1)
+    low = (1 << shift) - 1
 
     def pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        k = lo * n + hi
+        lo, hi = np.minimum(a, b).astype(np.int64, copy=False), np.maximum(a, b).astype(np.int64, copy=False)
+        k = (lo << shift) | hi
         return unique_int(k[lo != hi])
 
-    lo0, hi0 = np.minimum(p.i, p.j), np.maximum(p.i, p.j)
+    lo0, hi0 = _ordered(np.asarray(p.i, np.int64), np.asarray(p.j, np.int64))
     distinct = lo0 != hi0
-    ekey = (lo0 * n + hi0)[distinct]  # the candidate pairs are distinct: no sort needed yet
-    ca, cb = lo0[distinct], hi0[distinct]
+    ca, cb = lo0[distinct], hi0[distinct]  # the candidate pairs are distinct: no sort needed yet
+    # cannot-link cluster pairs: ``clkey`` (sorted) is what the tests look up; ``cl_lo, cl_hi``
+    # follow the pairs' clusters as they merge.  A key whose cluster was merged away stays in
+    # ``clkey``: the tests only ever ask about live clusters, so it is never looked up again
     clkey = pair_keys(p.cl_i, p.cl_j)
-    # per pair: its cluster distance and whether it must be tested again (a pair whose clusters
-    # did not change since it last passed still passes, with the same distance)
+    cl_lo, cl_hi = clkey >> shift, clkey & low
+    # per pair: its cluster distance; the pairs ``[clean:]`` must be tested (again): a pair
+    # whose clusters did not change since it last passed still passes, with the same distance
     if p.d2 is not None:  # tested pairwise by the caller: single observations are the clusters
         d2 = np.asarray(p.d2, float)[distinct]
         if tsig > 0:
             d2 = d2 + time_cost(ca, cb)
-        dirty = np.zeros(len(ekey), bool)
+        clean = len(ca)
     else:
-        d2 = np.zeros(len(ekey))
-        dirty = np.ones(len(ekey), bool)
+        d2 = np.zeros(len(ca))
+        clean = 0
     touched = np.zeros(n, bool)
     for _ in range(params.max_rounds):
-        if not len(ekey):
+        if not len(ca):
             break
-        s = np.flatnonzero(dirty)
-        if len(s):
-            a, b = ca[s], cb[s]
+        if clean < len(ca):
+            a, b = ca[clean:], cb[clean:]
             # the clusters' fused Gaussians (elementwise over the n slots: cheap, no gathers)
             D = np.maximum(Ixx * Iyy - Ixy * Ixy, 1e-30)
             Cxx, Cxy, Cyy = Iyy / D, -Ixy / D, Ixx / D
@@ -244,13 +264,12 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
             ok &= inter
             if len(clkey):
                 o = np.flatnonzero(ok)
-                ok[o[member(ekey[s[o]], clkey, b_sorted=True)]] = False
-            d2[s] = d2s + time_cost(a, b) if tsig > 0 else d2s  # the gate is on location alone
+                ok[o[member((a[o] << shift) | b[o], clkey, b_sorted=True)]] = False
+            d2[clean:] = d2s + time_cost(a, b) if tsig > 0 else d2s  # the gate is on location alone
             if not ok.all():
-                keep = np.ones(len(ekey), bool)
-                keep[s[~ok]] = False
-                ekey, ca, cb, d2 = ekey[keep], ca[keep], cb[keep], d2[keep]
-        if not len(ekey):
+                ca, cb = np.concatenate([ca[:clean], a[ok]]), np.concatenate([cb[:clean], b[ok]])
+                d2 = np.concatenate([d2[:clean], d2[clean:][ok]])
+        if not len(ca):
             break
         mutual = reciprocal_pairs(ca, cb, d2, n)
         if not mutual.any():
@@ -271,27 +290,25 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
             st0[ma] += st0[mb]
             st1[ma] += st1[mb]
         rep[mb] = ma
-        # only the pairs of merged clusters change: re-key and re-test those
+        # only the pairs of merged clusters change: re-key those, and test them next round
         touched[ma] = True
         touched[mb] = True
         t = touched[ca] | touched[cb]
         tk = pair_keys(rep[ca[t]], rep[cb[t]])
         keep = ~t
-        ekey = np.r_[ekey[keep], tk]
-        ca, cb = np.r_[ca[keep], tk // n], np.r_[cb[keep], tk % n]
-        d2 = np.r_[d2[keep], np.zeros(len(tk))]
-        dirty = np.r_[np.zeros(int(keep.sum()), bool), np.ones(len(tk), bool)]
+        clean = int(np.count_nonzero(keep))
+        ca, cb = np.concatenate([ca[keep], tk >> shift]), np.concatenate([cb[keep], tk & low])
+        d2 = np.concatenate([d2[keep], np.zeros(len(tk))])
         touched[ma] = False
-        touched[mb] = False
         if len(clkey):
-            la, lb = clkey // n, clkey % n
-            absorbed = np.zeros(n, bool)
-            absorbed[mb] = True
-            c = absorbed[la] | absorbed[lb]
-            if c.any():
-                moved = pair_keys(rep[la[c]], rep[lb[c]])
-                merged = np.sort(np.r_[clkey[~c], moved], kind="stable")
-                clkey = merged[np.r_[True, merged[1:] != merged[:-1]]] if len(merged) else merged
+            # touched[mb] marks the absorbed clusters
+            c = np.flatnonzero(touched[cl_lo] | touched[cl_hi])
+            if len(c):
+                na, nb = rep[cl_lo[c]], rep[cl_hi[c]]
+                cl_lo[c], cl_hi[c] = np.minimum(na, nb), np.maximum(na, nb)
+                moved = pair_keys(na, nb)
+                clkey = np.insert(clkey, np.searchsorted(clkey, moved), moved)
+        touched[mb] = False
     # resolve the merge chains, then number the clusters by their smallest observation
     while True:
         nxt = rep[rep]
