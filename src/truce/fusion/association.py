@@ -72,10 +72,15 @@ def reciprocal_pairs(a: np.ndarray, b: np.ndarray, cost: np.ndarray, n: int) -> 
     np.minimum.at(mind, a, cost)
     np.minimum.at(mind, b, cost)
     best = np.full(n, n, np.int64)
-    ta, tb = cost == mind[a], cost == mind[b]
+    ta, tb = np.flatnonzero(cost == mind[a]), np.flatnonzero(cost == mind[b])
     np.minimum.at(best, a[ta], b[ta])
     np.minimum.at(best, b[tb], a[tb])
-    return (best[a] == b) & (best[b] == a)
+    # a pair is mutual where a's best is b and b's best is a: the second test only where the first holds
+    s = np.flatnonzero(best[a] == b)
+    out = np.zeros(len(a), bool)
+    out[s[best[b[s]] == a[s]]] = True
+    return out
+
 
 def connected(problem: AssociationInput, params: FusionParams) -> np.ndarray:
     """Connected components over the accepted pairs (baseline associator)."""
@@ -95,7 +100,12 @@ def member(a: np.ndarray, b: np.ndarray, b_sorted: bool = False) -> np.ndarray:
 def unique_int(a: np.ndarray) -> np.ndarray:
     """Sorted distinct values of an integer array (sort-based: faster than hashing here)."""
     a = np.sort(a)  # introsort: faster than the stable sort on unordered keys
-    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
+    if len(a) < 2:
+        return a
+    head = np.empty(len(a), bool)
+    head[0] = True
+    np.not_equal(a[1:], a[:-1], out=head[1:])
+    return a[np.flatnonzero(head)]
 
 
 def _ordered(i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -143,29 +153,53 @@ def mutual_best(problem: AssociationInput, params: FusionParams, batch_nodes: in
     # each node's batch (a lookup, cheaper than a binary search per pair); a same-end pair's
     # two nodes are in one batch (no pair straddles a cut)
     batch_of = np.repeat(np.arange(nb, dtype=small), np.diff(bounds))
-    e_b = batch_of[lo]
-    eo = np.argsort(e_b, kind="stable")
-    e_start = np.searchsorted(e_b[eo], np.arange(nb + 1))
+    e_parts = _groups(batch_of[lo], nb)
     clo, chi = _ordered(p.cl_i, p.cl_j)
-    c_b = batch_of[clo]
-    same = np.flatnonzero(c_b == batch_of[chi])  # a cannot-link across batches never matters
-    clo, chi, c_b = clo[same], chi[same], c_b[same]
-    co = np.argsort(c_b, kind="stable")
-    c_start = np.searchsorted(c_b[co], np.arange(nb + 1))
+    c_parts = _groups(batch_of[clo], nb)
     labels = np.empty(n, np.int64)
     offset = 0
-    for b in range(len(bounds) - 1):
+    for b in range(nb):
         a0, a1 = int(bounds[b]), int(bounds[b + 1])
-        e = eo[e_start[b]:e_start[b + 1]]
-        c = co[c_start[b]:c_start[b + 1]]
+        ci, cj = _gather(clo, c_parts[b]), _gather(chi, c_parts[b])
+        keep = np.flatnonzero(cj < a1)  # a cannot-link across batches never matters
         sub = AssociationInput(
-            n=a1 - a0, i=lo[e] - a0, j=hi[e] - a0, cl_i=clo[c] - a0, cl_j=chi[c] - a0,
+            n=a1 - a0, i=_gather(lo, e_parts[b]) - a0, j=_gather(hi, e_parts[b]) - a0,
+            cl_i=ci[keep] - a0, cl_j=cj[keep] - a0,
             x=p.x[a0:a1], y=p.y[a0:a1], cxx=p.cxx[a0:a1], cxy=p.cxy[a0:a1], cyy=p.cyy[a0:a1],
-            t0=p.t0[a0:a1], t1=p.t1[a0:a1], kind=p.kind[a0:a1], d2=None if p.d2 is None else p.d2[e])
+            t0=p.t0[a0:a1], t1=p.t1[a0:a1], kind=p.kind[a0:a1],
+            d2=None if p.d2 is None else _gather(p.d2, e_parts[b]))
         lab = _mutual_best(sub, params)
         labels[a0:a1] = lab + offset
         offset += int(lab.max(initial=-1)) + 1
     return labels
+
+
+def _groups(key: np.ndarray, k: int) -> list[list]:
+    """For each group ``g < k``, the positions where ``key == g`` in increasing order, as a list
+    of slices or index arrays (for :func:`_gather`).  Pairs from the gating come almost grouped
+    already (a few runs per batch): then the runs are sliced, with no sort and no gather over
+    millions of pairs; otherwise a stable sort."""
+    out: list[list] = [[] for _ in range(k)]
+    if not len(key):
+        return out
+    change = np.flatnonzero(key[1:] != key[:-1]) + 1
+    if len(change) < 4 * k + 64:
+        starts, ends = np.r_[0, change].tolist(), np.r_[change, len(key)].tolist()
+        for s, e, g in zip(starts, ends, key[starts].tolist()):
+            out[g].append(slice(s, e))
+        return out
+    order = np.argsort(key, kind="stable")
+    start = np.searchsorted(key[order], np.arange(k + 1))
+    for g in range(k):
+        out[g].append(order[start[g]:start[g + 1]])
+    return out
+
+
+def _gather(a: np.ndarray, parts: list) -> np.ndarray:
+    """``a`` at the positions ``parts`` (slices or index arrays, from :func:`_groups`), in order."""
+    if len(parts) == 1:
+        return a[parts[0]]
+    return np.concatenate([a[q] for q in parts]) if parts else a[:0]
 
 
 def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
@@ -222,8 +256,11 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
 
     def pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         lo, hi = np.minimum(a, b).astype(np.int64, copy=False), np.maximum(a, b).astype(np.int64, copy=False)
-        k = (lo << shift) | hi
-        return unique_int(k[lo != hi])
+        k = lo << shift
+        k |= hi
+        if not np.all(lo != hi):
+            k = k[np.flatnonzero(lo != hi)]
+        return unique_int(k)
 
     lo0, hi0 = _ordered(np.asarray(p.i, np.int64), np.asarray(p.j, np.int64))
     distinct = lo0 != hi0
@@ -267,13 +304,15 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
                 ok[o[member((a[o] << shift) | b[o], clkey, b_sorted=True)]] = False
             d2[clean:] = d2s + time_cost(a, b) if tsig > 0 else d2s  # the gate is on location alone
             if not ok.all():
-                ca, cb = np.concatenate([ca[:clean], a[ok]]), np.concatenate([cb[:clean], b[ok]])
-                d2 = np.concatenate([d2[:clean], d2[clean:][ok]])
+                o = np.flatnonzero(ok)  # (index arrays: faster than boolean masks on random masks)
+                ca, cb = np.concatenate([ca[:clean], a[o]]), np.concatenate([cb[:clean], b[o]])
+                d2 = np.concatenate([d2[:clean], d2[clean:][o]])
         if not len(ca):
             break
         mutual = reciprocal_pairs(ca, cb, d2, n)
         if not mutual.any():
             break
+        mutual = np.flatnonzero(mutual)
         ma, mb = ca[mutual], cb[mutual]  # ma < mb: mb merges into ma
         Ixx[ma] += Ixx[mb]
         Ixy[ma] += Ixy[mb]
@@ -294,11 +333,18 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
         touched[ma] = True
         touched[mb] = True
         t = touched[ca] | touched[cb]
-        tk = pair_keys(rep[ca[t]], rep[cb[t]])
-        keep = ~t
-        clean = int(np.count_nonzero(keep))
-        ca, cb = np.concatenate([ca[keep], tk >> shift]), np.concatenate([cb[keep], tk & low])
-        d2 = np.concatenate([d2[keep], np.zeros(len(tk))])
+        tt = np.flatnonzero(t)
+        tk = pair_keys(rep[ca[tt]], rep[cb[tt]])
+        keep = np.flatnonzero(~t)
+        clean = len(keep)
+        # the untouched pairs (clean) then the re-keyed ones (to test), written in place
+        nca, ncb, nd2 = np.empty(clean + len(tk), np.int64), np.empty(clean + len(tk), np.int64), np.zeros(clean + len(tk))
+        np.take(ca, keep, out=nca[:clean])
+        np.take(cb, keep, out=ncb[:clean])
+        np.take(d2, keep, out=nd2[:clean])
+        np.right_shift(tk, shift, out=nca[clean:])
+        np.bitwise_and(tk, low, out=ncb[clean:])
+        ca, cb, d2 = nca, ncb, nd2
         touched[ma] = False
         if len(clkey):
             # touched[mb] marks the absorbed clusters
@@ -307,7 +353,7 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
                 na, nb = rep[cl_lo[c]], rep[cl_hi[c]]
                 cl_lo[c], cl_hi[c] = np.minimum(na, nb), np.maximum(na, nb)
                 moved = pair_keys(na, nb)
-                clkey = np.insert(clkey, np.searchsorted(clkey, moved), moved)
+                clkey = np.sort(np.concatenate([clkey, moved]), kind="stable")
         touched[mb] = False
     # resolve the merge chains, then number the clusters by their smallest observation
     while True:
