@@ -32,7 +32,7 @@ from typing import Protocol
 
 import numpy as np
 
-from truce.fusion.gating import components
+from truce.fusion.gating import components, ordered
 from truce.fusion.observations import BURST, EXPLOSION, SHOT
 from truce.fusion.params import FusionParams
 from truce.fusion.scoring import mahalanobis2
@@ -108,14 +108,6 @@ def unique_int(a: np.ndarray) -> np.ndarray:
     return a[np.flatnonzero(head)]
 
 
-def _ordered(i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(min(i, j), max(i, j))`` elementwise; the arrays themselves (no copies) when every
-    ``i < j`` already, as the gating's pairs are."""
-    if not len(i) or bool(np.all(i < j)):
-        return i, j
-    return np.minimum(i, j), np.maximum(i, j)
-
-
 def _compact(labels: np.ndarray) -> tuple[np.ndarray, int]:
     """Labels renumbered 0.. in the order of their values."""
     if not len(labels):
@@ -133,7 +125,7 @@ def mutual_best(problem: AssociationInput, params: FusionParams, batch_nodes: in
     Merges never cross components, so the result equals one run over everything."""
     p = problem
     n = p.n
-    lo, hi = _ordered(p.i, p.j)
+    lo, hi = ordered(p.i, p.j)
     # cut points m where no same-end pair straddles m: every pair with lo < m has hi < m
     reach = np.arange(n)
     np.maximum.at(reach, lo, hi)
@@ -154,7 +146,7 @@ def mutual_best(problem: AssociationInput, params: FusionParams, batch_nodes: in
     # two nodes are in one batch (no pair straddles a cut)
     batch_of = np.repeat(np.arange(nb, dtype=small), np.diff(bounds))
     e_parts = _groups(batch_of[lo], nb)
-    clo, chi = _ordered(p.cl_i, p.cl_j)
+    clo, chi = ordered(p.cl_i, p.cl_j)
     c_parts = _groups(batch_of[clo], nb)
     labels = np.empty(n, np.int64)
     offset = 0
@@ -262,7 +254,7 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
             k = k[np.flatnonzero(lo != hi)]
         return unique_int(k)
 
-    lo0, hi0 = _ordered(np.asarray(p.i, np.int64), np.asarray(p.j, np.int64))
+    lo0, hi0 = ordered(np.asarray(p.i, np.int64), np.asarray(p.j, np.int64))
     distinct = lo0 != hi0
     ca, cb = lo0[distinct], hi0[distinct]  # the candidate pairs are distinct: no sort needed yet
     # cannot-link cluster pairs: ``clkey`` (sorted) is what the tests look up; ``cl_lo, cl_hi``

@@ -118,11 +118,13 @@ def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: F
     sc = score_pairs(cand.i, cand.j, obs, loc, params, src, cand.d2, cand.same_source,
                      windows_checked=params.gate_time_tol_s <= params.same_end_time_tol_s)
     vague = (obs.t_end - obs.t_start) > params.vague_window_s
+    se, cl = np.flatnonzero(sc.same_end), np.flatnonzero(sc.cannot_link)  # (take: faster than masks)
     problem = AssociationInput(
-        n=len(obs), i=cand.i[sc.same_end], j=cand.j[sc.same_end], cl_i=cand.i[sc.cannot_link],
-        cl_j=cand.j[sc.cannot_link], x=loc.x, y=loc.y, cxx=loc.cxx, cxy=loc.cxy, cyy=loc.cyy,
+        n=len(obs), i=cand.i.take(se), j=cand.j.take(se), cl_i=cand.i.take(cl),
+        cl_j=cand.j.take(cl), x=loc.x, y=loc.y, cxx=loc.cxx, cxy=loc.cxy, cyy=loc.cyy,
         t0=np.where(vague, -np.inf, obs.t_start), t1=np.where(vague, np.inf, obs.t_end), kind=obs.kind,
-        d2=sc.d2[sc.same_end])
+        d2=sc.d2.take(se))
+    del se, cl
     cluster = associator(problem, params)
     k = int(cluster.max(initial=-1)) + 1
     # independent parts for incremental fusion: runs of observations (in time order) that no
