@@ -4,7 +4,10 @@ Same-end candidates: compatible kinds, windows overlapping within ``gate_time_to
 estimates within ``gate_radius_m`` and (given the covariances) passing the same-end chi-square
 gate, or of one source (for the cannot-link rule).  A KD-tree per time block: each observation
 enters every block its window (widened by half the tolerance on each side) touches, and a pair is
-emitted only in the first block both share, so no pair is found twice; every test runs per block.
+emitted only in the first block both share, so no pair is found twice: per block, a KD-tree over
+the observations whose first block it is ("new") gives the new-new pairs and is queried against a
+tree of the others for the new-old pairs (old-old pairs were emitted earlier and are never
+enumerated); every test runs per block.
 End-link candidates (the two ends of one explosive fire, up to ``link_max_m`` apart): one KD-tree
 over ``(x, y, s t_start, s t_end)``.  Both bound the candidates per observation by the local
 density, so the cost grows linearly with the days covered.
@@ -101,6 +104,7 @@ def _block_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray,
                 (np.zeros(0, bool) if source is not None else None))
     tol = params.gate_time_tol_s
     bsz = params.gate_block_s
+    r = params.gate_radius_m
     # each observation widened by tol/2 on both sides: two widened windows share a block iff
     # the windows overlap within tol
     b0 = np.floor((t0 - 0.5 * tol) / bsz).astype(np.int64)
@@ -109,62 +113,74 @@ def _block_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray,
     row = np.repeat(np.arange(n), nb)
     blk = np.repeat(b0, nb) + (np.arange(nb.sum()) - np.repeat(np.cumsum(nb) - nb, nb))
     order = np.argsort(blk, kind="stable")
-    row, blk = row[order], blk[order]
+    row, blk = row.take(order), blk.take(order)
+    first = b0.take(row) == blk  # the block is the observation's first: "new" in it
     cuts = np.flatnonzero(np.r_[True, blk[1:] != blk[:-1], True])
     xy = np.column_stack([x, y])
+    nk = len(KIND_COMPATIBLE)
+    compatible = KIND_COMPATIBLE.reshape(-1)  # [kind_a * nk + kind_b]
     out_i, out_j, out_d = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
     out_s = [np.zeros(0, bool)]
     if cov is not None:
         cxx_all, cxy_all, cyy_all = cov
-    for a, b in zip(cuts[:-1], cuts[1:]):  # one KD-tree per time block, not per observation
+    for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):  # one KD-tree per time block, not per observation
+        if b - a < 2:
+            continue
+        f = first[a:b]
         members = row[a:b]
-        if len(members) < 2:
+        new = members[f]
+        if not len(new):  # every pair here was emitted in an earlier block
             continue
-        bxy = xy[members]
-        p = cKDTree(bxy).query_pairs(params.gate_radius_m, output_type="ndarray")
-        if not len(p):
+        old = members[~f]
+        tree = cKDTree(xy.take(new, axis=0))
+        p = tree.query_pairs(r, output_type="ndarray")
+        # block-local indices into ``loc`` (the new, then the old)
+        if len(old):
+            q = tree.sparse_distance_matrix(cKDTree(xy.take(old, axis=0)), r, output_type="ndarray")
+            pa = np.concatenate([p[:, 0], q["i"]])
+            pb = np.concatenate([p[:, 1], q["j"] + len(new)])
+            loc = np.concatenate([new, old])
+        else:
+            pa, pb, loc = p[:, 0].copy(), p[:, 1].copy(), new
+        if not len(pa):
             continue
-        # every test per block on block-local copies (small, in cache), cheapest first, and the
-        # pairs compacted after each: emit each pair in its first shared block, then kinds,
-        # windows, and the chi-square gate last
-        pa, pb = p[:, 0], p[:, 1]
-        bb0 = b0[members]
-        s = np.flatnonzero(np.maximum(bb0[pa], bb0[pb]) == blk[a])
-        pa, pb = pa[s], pb[s]
-        bk = kind[members]
-        s = np.flatnonzero(KIND_COMPATIBLE[bk[pa], bk[pb]])
-        pa, pb = pa[s], pb[s]
-        bt0, bt1 = t0[members], t1[members]
-        s = np.flatnonzero(np.maximum(bt0[pa], bt0[pb]) <= np.minimum(bt1[pa], bt1[pb]) + tol)
-        pa, pb = pa[s], pb[s]
+        # every test on block-local copies (small, in cache), cheapest first, and the pairs
+        # compacted after each: kinds, windows, and the chi-square gate last
+        bk = kind.take(loc).astype(np.intp)
+        s = np.flatnonzero(compatible.take(bk.take(pa) * nk + bk.take(pb)))
+        pa, pb = pa.take(s), pb.take(s)
+        bt0, bt1 = t0.take(loc), t1.take(loc)
+        s = np.flatnonzero(np.maximum(bt0.take(pa), bt0.take(pb)) <= np.minimum(bt1.take(pa), bt1.take(pb)) + tol)
+        pa, pb = pa.take(s), pb.take(s)
         if rho is not None or cov is not None:
-            dx = bxy[pa, 0] - bxy[pb, 0]
-            dy = bxy[pa, 1] - bxy[pb, 1]
+            bx, by = x.take(loc), y.take(loc)
+            dx = bx.take(pa) - bx.take(pb)
+            dy = by.take(pa) - by.take(pb)
             if cov is not None:
-                bxx, bxy_, byy = cxx_all[members], cxy_all[members], cyy_all[members]
-                sxx, sxy, syy = bxx[pa] + bxx[pb], bxy_[pa] + bxy_[pb], byy[pa] + byy[pb]
+                bxx, bxy, byy = cxx_all.take(loc), cxy_all.take(loc), cyy_all.take(loc)
+                sxx, sxy, syy = bxx.take(pa) + bxx.take(pb), bxy.take(pa) + bxy.take(pb), byy.take(pa) + byy.take(pb)
                 d2 = ((syy * dx * dx - 2.0 * sxy * dx * dy + sxx * dy * dy)
                       / np.maximum(sxx * syy - sxy * sxy, 1e-9))
                 near = d2 <= params.same_end_gate
             else:
-                brho = rho[members]
-                near = np.hypot(dx, dy) <= brho[pa] + brho[pb]
+                brho = rho.take(loc)
+                near = np.hypot(dx, dy) <= brho.take(pa) + brho.take(pb)
             if source is not None:
-                bs = source[members]
-                one = bs[pa] == bs[pb]
+                bs = source.take(loc)
+                one = bs.take(pa) == bs.take(pb)
                 near |= one
             s = np.flatnonzero(near)
-            pa, pb = pa[s], pb[s]
+            pa, pb = pa.take(s), pb.take(s)
             if cov is not None:
-                out_d.append(d2[s])
+                out_d.append(d2.take(s))
             if source is not None:
-                out_s.append(one[s])
+                out_s.append(one.take(s))
         elif source is not None:
-            bs = source[members]
-            out_s.append(bs[pa] == bs[pb])
-        out_i.append(members[pa])
-        out_j.append(members[pb])
-    # members are in ascending row order and query_pairs gives p[:, 0] < p[:, 1]: i < j already
+            bs = source.take(loc)
+            out_s.append(bs.take(pa) == bs.take(pb))
+        gi, gj = loc.take(pa), loc.take(pb)
+        out_i.append(np.minimum(gi, gj))  # the pairs as i < j
+        out_j.append(np.maximum(gi, gj))
     i, j = np.concatenate(out_i), np.concatenate(out_j)
     d2_all = np.concatenate(out_d) if cov is not None else None
     same_all = np.concatenate(out_s) if source is not None else None
