@@ -119,8 +119,7 @@ def _block_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray,
     xy = np.column_stack([x, y])
     nk = len(KIND_COMPATIBLE)
     compatible = KIND_COMPATIBLE.reshape(-1)  # [kind_a * nk + kind_b]
-    out_i, out_j, out_d = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
-    out_s = [np.zeros(0, bool)]
+    out = _PairBuffer(32 * n + 1024, cov is not None, source is not None)
     if cov is not None:
         cxx_all, cxy_all, cyy_all = cov
     for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):  # one KD-tree per time block, not per observation
@@ -171,20 +170,54 @@ def _block_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray,
                 near |= one
             s = np.flatnonzero(near)
             pa, pb = pa.take(s), pb.take(s)
-            if cov is not None:
-                out_d.append(d2.take(s))
-            if source is not None:
-                out_s.append(one.take(s))
         elif source is not None:
             bs = source.take(loc)
-            out_s.append(bs.take(pa) == bs.take(pb))
-        gi, gj = loc.take(pa), loc.take(pb)
-        out_i.append(np.minimum(gi, gj))  # the pairs as i < j
-        out_j.append(np.maximum(gi, gj))
-    i, j = np.concatenate(out_i), np.concatenate(out_j)
-    d2_all = np.concatenate(out_d) if cov is not None else None
-    same_all = np.concatenate(out_s) if source is not None else None
-    return i, j, d2_all, same_all
+            one, s = bs.take(pa) == bs.take(pb), None
+        out.add(loc.take(pa), loc.take(pb), d2 if cov is not None else None,
+                one if source is not None else None, s)
+    return out.arrays()
+
+
+class _PairBuffer:
+    """The gating's output, written block by block into arrays allocated once (grown by
+    doubling when full): no list of per-block pieces and no concatenation, so the pairs are
+    held once, not twice, at their peak.  Pages past the end are never touched."""
+
+    def __init__(self, capacity: int, with_d2: bool, with_same: bool) -> None:
+        self.m = 0
+        self.i, self.j = np.empty(capacity, np.int64), np.empty(capacity, np.int64)
+        self.d2 = np.empty(capacity) if with_d2 else None
+        self.same = np.empty(capacity, bool) if with_same else None
+
+    def add(self, gi: np.ndarray, gj: np.ndarray, d2: np.ndarray | None, same: np.ndarray | None,
+            s: np.ndarray | None) -> None:
+        """Pairs ``(gi, gj)`` (rows, either order), with ``d2`` and ``same`` at ``s`` (or all)."""
+        a, b = self.m, self.m + len(gi)
+        if b > len(self.i):
+            self._grow(b)
+        np.minimum(gi, gj, out=self.i[a:b])  # the pairs as i < j
+        np.maximum(gi, gj, out=self.j[a:b])
+        for col, v in ((self.d2, d2), (self.same, same)):
+            if col is not None:
+                if s is None:
+                    col[a:b] = v
+                else:
+                    np.take(v, s, out=col[a:b])
+        self.m = b
+
+    def _grow(self, need: int) -> None:
+        cap = max(need, 2 * len(self.i))
+        for name in ("i", "j", "d2", "same"):
+            old = getattr(self, name)
+            if old is not None:
+                new = np.empty(cap, old.dtype)
+                new[:self.m] = old[:self.m]
+                setattr(self, name, new)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+        m = self.m
+        return (self.i[:m], self.j[:m], None if self.d2 is None else self.d2[:m],
+                None if self.same is None else self.same[:m])
 
 
 def link_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray, kind: np.ndarray,

@@ -124,12 +124,20 @@ def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: F
                      windows_checked=params.gate_time_tol_s <= params.same_end_time_tol_s)
     vague = (obs.t_end - obs.t_start) > params.vague_window_s
     se, cl = np.flatnonzero(sc.same_end), np.flatnonzero(sc.cannot_link)  # (take: faster than masks)
+    # the candidate pairs are dropped as soon as their parts are copied out (one 22M-pair array
+    # fewer at a time at 1M observations: less memory to page in)
+    ci, cj, d2, (li, lj) = cand.i, cand.j, sc.d2, (cand.li, cand.lj)
+    del cand, sc
+    cl_i, cl_j = ci.take(cl), cj.take(cl)
+    i = ci.take(se)
+    del ci
+    j = cj.take(se)
+    del cj
     problem = AssociationInput(
-        n=len(obs), i=cand.i.take(se), j=cand.j.take(se), cl_i=cand.i.take(cl),
-        cl_j=cand.j.take(cl), x=loc.x, y=loc.y, cxx=loc.cxx, cxy=loc.cxy, cyy=loc.cyy,
+        n=len(obs), i=i, j=j, cl_i=cl_i, cl_j=cl_j, x=loc.x, y=loc.y, cxx=loc.cxx, cxy=loc.cxy, cyy=loc.cyy,
         t0=np.where(vague, -np.inf, obs.t_start), t1=np.where(vague, np.inf, obs.t_end), kind=obs.kind,
-        d2=sc.d2.take(se))
-    del se, cl
+        d2=d2.take(se))
+    del se, cl, d2, i, j, cl_i, cl_j
     cluster = associator(problem, params)
     k = int(cluster.max(initial=-1)) + 1
     # independent parts for incremental fusion: runs of observations (in time order) that no
@@ -137,7 +145,7 @@ def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: F
     # between clusters a same-end pair already connects).  Each run is a union of connected
     # components of that graph: reopening one is as exact as reopening a component, and costs a
     # scatter instead of a graph search over millions of pairs
-    component = segments(len(obs), (problem.i, problem.j), (cand.li, cand.lj))
+    component = segments(len(obs), (problem.i, problem.j), (li, lj))
     mx, my, cxx, cxy, cyy = triangulate(cluster, k, loc, params)
     t0c = _fallback(group_median(cluster, np.where(vague, np.nan, obs.t_start), k),
                     group_median(cluster, obs.t_start, k))
@@ -146,7 +154,7 @@ def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: F
     explosive = np.bincount(cluster, ~is_explosive(obs.kind), k) == 0
     side = frame.party_index(mx, my) if k else np.zeros(0, np.int8)
     logodds = end_logodds(cluster, k, obs.detail_code)
-    inc_of_cluster = link_ends(cluster[cand.li], cluster[cand.lj], explosive, mx, my, t0c, t1c, side,
+    inc_of_cluster = link_ends(cluster[li], cluster[lj], explosive, mx, my, t0c, t1c, side,
                                logodds, params, (cluster, src * 8 + (obs.detail_code.astype(np.int64) + 1)),
                                lambda c: frame.nearest_on_line(mx[c], my[c])[3])
     loc = Localized(**{f.name: getattr(loc, f.name)[back] for f in dataclasses.fields(loc)})
