@@ -75,7 +75,7 @@ def reciprocal_pairs(a: np.ndarray, b: np.ndarray, cost: np.ndarray, n: int) -> 
     ta, tb = np.flatnonzero(cost == mind[a]), np.flatnonzero(cost == mind[b])
     np.minimum.at(best, a[ta], b[ta])
     np.minimum.at(best, b[tb], a[tb])
-    # a pair is mutual where a's best is b and b's best is a: the second test only where the first holds
+    # mutual: a's best is b and b's best is a (the second test only where the first holds)
     s = np.flatnonzero(best[a] == b)
     out = np.zeros(len(a), bool)
     out[s[best[b[s]] == a[s]]] = True
@@ -247,7 +247,8 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
     low = (1 << shift) - 1
 
     def pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        lo, hi = np.minimum(a, b).astype(np.int64, copy=False), np.maximum(a, b).astype(np.int64, copy=False)
+        lo = np.minimum(a, b).astype(np.int64, copy=False)
+        hi = np.maximum(a, b).astype(np.int64, copy=False)
         k = lo << shift
         k |= hi
         if not np.all(lo != hi):
@@ -330,7 +331,8 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
         keep = np.flatnonzero(~t)
         clean = len(keep)
         # the untouched pairs (clean) then the re-keyed ones (to test), written in place
-        nca, ncb, nd2 = np.empty(clean + len(tk), np.int64), np.empty(clean + len(tk), np.int64), np.zeros(clean + len(tk))
+        m = clean + len(tk)
+        nca, ncb, nd2 = np.empty(m, np.int64), np.empty(m, np.int64), np.zeros(m)
         np.take(ca, keep, out=nca[:clean])
         np.take(cb, keep, out=ncb[:clean])
         np.take(d2, keep, out=nd2[:clean])

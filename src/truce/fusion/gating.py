@@ -122,7 +122,8 @@ def _block_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray,
     out = _PairBuffer(32 * n + 1024, cov is not None, source is not None)
     if cov is not None:
         cxx_all, cxy_all, cyy_all = cov
-    for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):  # one KD-tree per time block, not per observation
+    # KD-trees per time block, not per observation
+    for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
         if b - a < 2:
             continue
         f = first[a:b]
@@ -149,7 +150,8 @@ def _block_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray,
         s = np.flatnonzero(compatible.take(bk.take(pa) * nk + bk.take(pb)))
         pa, pb = pa.take(s), pb.take(s)
         bt0, bt1 = t0.take(loc), t1.take(loc)
-        s = np.flatnonzero(np.maximum(bt0.take(pa), bt0.take(pb)) <= np.minimum(bt1.take(pa), bt1.take(pb)) + tol)
+        s = np.flatnonzero(np.maximum(bt0.take(pa), bt0.take(pb))
+                           <= np.minimum(bt1.take(pa), bt1.take(pb)) + tol)
         pa, pb = pa.take(s), pb.take(s)
         if rho is not None or cov is not None:
             bx, by = x.take(loc), y.take(loc)
@@ -157,7 +159,9 @@ def _block_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray,
             dy = by.take(pa) - by.take(pb)
             if cov is not None:
                 bxx, bxy, byy = cxx_all.take(loc), cxy_all.take(loc), cyy_all.take(loc)
-                sxx, sxy, syy = bxx.take(pa) + bxx.take(pb), bxy.take(pa) + bxy.take(pb), byy.take(pa) + byy.take(pb)
+                sxx = bxx.take(pa) + bxx.take(pb)
+                sxy = bxy.take(pa) + bxy.take(pb)
+                syy = byy.take(pa) + byy.take(pb)
                 d2 = ((syy * dx * dx - 2.0 * sxy * dx * dy + sxx * dy * dy)
                       / np.maximum(sxx * syy - sxy * sxy, 1e-9))
                 near = d2 <= params.same_end_gate
