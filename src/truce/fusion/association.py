@@ -347,6 +347,7 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
                 na, nb = rep[cl_lo[c]], rep[cl_hi[c]]
                 cl_lo[c], cl_hi[c] = np.minimum(na, nb), np.maximum(na, nb)
                 moved = pair_keys(na, nb)
+                # two sorted runs: numpy's stable sort merges them in about linear time
                 clkey = np.sort(np.concatenate([clkey, moved]), kind="stable")
         touched[mb] = False
     # resolve the merge chains, then number the clusters by their smallest observation
