@@ -32,7 +32,7 @@ from typing import Protocol
 
 import numpy as np
 
-from truce.fusion.gating import components
+from truce.fusion.gating import components, ordered
 from truce.fusion.observations import BURST, EXPLOSION, SHOT
 from truce.fusion.params import FusionParams
 from truce.fusion.scoring import mahalanobis2
@@ -72,10 +72,15 @@ def reciprocal_pairs(a: np.ndarray, b: np.ndarray, cost: np.ndarray, n: int) -> 
     np.minimum.at(mind, a, cost)
     np.minimum.at(mind, b, cost)
     best = np.full(n, n, np.int64)
-    ta, tb = cost == mind[a], cost == mind[b]
+    ta, tb = np.flatnonzero(cost == mind[a]), np.flatnonzero(cost == mind[b])
     np.minimum.at(best, a[ta], b[ta])
     np.minimum.at(best, b[tb], a[tb])
-    return (best[a] == b) & (best[b] == a)
+    # mutual: a's best is b and b's best is a (the second test only where the first holds)
+    s = np.flatnonzero(best[a] == b)
+    out = np.zeros(len(a), bool)
+    out[s[best[b[s]] == a[s]]] = True
+    return out
+
 
 def connected(problem: AssociationInput, params: FusionParams) -> np.ndarray:
     """Connected components over the accepted pairs (baseline associator)."""
@@ -95,7 +100,12 @@ def member(a: np.ndarray, b: np.ndarray, b_sorted: bool = False) -> np.ndarray:
 def unique_int(a: np.ndarray) -> np.ndarray:
     """Sorted distinct values of an integer array (sort-based: faster than hashing here)."""
     a = np.sort(a)  # introsort: faster than the stable sort on unordered keys
-    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
+    if len(a) < 2:
+        return a
+    head = np.empty(len(a), bool)
+    head[0] = True
+    np.not_equal(a[1:], a[:-1], out=head[1:])
+    return a[np.flatnonzero(head)]
 
 
 def _compact(labels: np.ndarray) -> tuple[np.ndarray, int]:
@@ -115,7 +125,7 @@ def mutual_best(problem: AssociationInput, params: FusionParams, batch_nodes: in
     Merges never cross components, so the result equals one run over everything."""
     p = problem
     n = p.n
-    lo, hi = np.minimum(p.i, p.j), np.maximum(p.i, p.j)
+    lo, hi = ordered(p.i, p.j)
     # cut points m where no same-end pair straddles m: every pair with lo < m has hi < m
     reach = np.arange(n)
     np.maximum.at(reach, lo, hi)
@@ -130,30 +140,58 @@ def mutual_best(problem: AssociationInput, params: FusionParams, batch_nodes: in
     if len(cuts) == 2:
         return _mutual_best(p, params)
     bounds = np.asarray(cuts)
-    small = np.int16 if len(bounds) < 2**15 else np.int64  # 16-bit keys: numpy's radix sort
-    e_b = (np.searchsorted(bounds, lo, side="right") - 1).astype(small)
-    eo = np.argsort(e_b, kind="stable")
-    e_start = np.r_[0, np.cumsum(np.bincount(e_b, minlength=len(bounds) - 1))]
-    clo, chi = np.minimum(p.cl_i, p.cl_j), np.maximum(p.cl_i, p.cl_j)
-    c_b = np.searchsorted(bounds, clo, side="right") - 1
-    same = c_b == np.searchsorted(bounds, chi, side="right") - 1
-    clo, chi, c_b = clo[same], chi[same], c_b[same]
-    co = np.argsort(c_b.astype(small), kind="stable")
-    c_start = np.r_[0, np.cumsum(np.bincount(c_b, minlength=len(bounds) - 1))]
+    nb = len(bounds) - 1
+    small = np.int16 if nb < 2**15 else np.int64  # 16-bit keys: numpy's radix sort
+    # each node's batch (a lookup, cheaper than a binary search per pair); a same-end pair's
+    # two nodes are in one batch (no pair straddles a cut)
+    batch_of = np.repeat(np.arange(nb, dtype=small), np.diff(bounds))
+    e_parts = _groups(batch_of[lo], nb)
+    clo, chi = ordered(p.cl_i, p.cl_j)
+    c_parts = _groups(batch_of[clo], nb)
     labels = np.empty(n, np.int64)
     offset = 0
-    for b in range(len(bounds) - 1):
+    for b in range(nb):
         a0, a1 = int(bounds[b]), int(bounds[b + 1])
-        e = eo[e_start[b]:e_start[b + 1]]
-        c = co[c_start[b]:c_start[b + 1]]
+        ci, cj = _gather(clo, c_parts[b]), _gather(chi, c_parts[b])
+        keep = np.flatnonzero(cj < a1)  # a cannot-link across batches never matters
         sub = AssociationInput(
-            n=a1 - a0, i=lo[e] - a0, j=hi[e] - a0, cl_i=clo[c] - a0, cl_j=chi[c] - a0,
+            n=a1 - a0, i=_gather(lo, e_parts[b]) - a0, j=_gather(hi, e_parts[b]) - a0,
+            cl_i=ci[keep] - a0, cl_j=cj[keep] - a0,
             x=p.x[a0:a1], y=p.y[a0:a1], cxx=p.cxx[a0:a1], cxy=p.cxy[a0:a1], cyy=p.cyy[a0:a1],
-            t0=p.t0[a0:a1], t1=p.t1[a0:a1], kind=p.kind[a0:a1], d2=None if p.d2 is None else p.d2[e])
+            t0=p.t0[a0:a1], t1=p.t1[a0:a1], kind=p.kind[a0:a1],
+            d2=None if p.d2 is None else _gather(p.d2, e_parts[b]))
         lab = _mutual_best(sub, params)
         labels[a0:a1] = lab + offset
         offset += int(lab.max(initial=-1)) + 1
     return labels
+
+
+def _groups(key: np.ndarray, k: int) -> list[list]:
+    """For each group ``g < k``, the positions where ``key == g`` in increasing order, as a list
+    of slices or index arrays (for :func:`_gather`).  Pairs from the gating come almost grouped
+    already (a few runs per batch): then the runs are sliced, with no sort and no gather over
+    millions of pairs; otherwise a stable sort."""
+    out: list[list] = [[] for _ in range(k)]
+    if not len(key):
+        return out
+    change = np.flatnonzero(key[1:] != key[:-1]) + 1
+    if len(change) < 4 * k + 64:
+        starts, ends = np.r_[0, change].tolist(), np.r_[change, len(key)].tolist()
+        for s, e, g in zip(starts, ends, key[starts].tolist()):
+            out[g].append(slice(s, e))
+        return out
+    order = np.argsort(key, kind="stable")
+    start = np.searchsorted(key[order], np.arange(k + 1))
+    for g in range(k):
+        out[g].append(order[start[g]:start[g + 1]])
+    return out
+
+
+def _gather(a: np.ndarray, parts: list) -> np.ndarray:
+    """``a`` at the positions ``parts`` (slices or index arrays, from :func:`_groups`), in order."""
+    if len(parts) == 1:
+        return a[parts[0]]
+    return np.concatenate([a[q] for q in parts]) if parts else a[:0]
 
 
 def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
@@ -198,37 +236,49 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
             dt2 = d.real * d.real
             dt2 += d.imag * d.imag
             dt2 *= 1.0 / (tsig * tsig)
-            return np.nan_to_num(dt2, copy=False, nan=vcost)
+            # a cluster of vague windows only (NaN mean) pays the vague cost; d is finite
+            # otherwise (means of finite times), so dt2 is never infinite
+            dt2[np.isnan(dt2)] = vcost
+            return dt2
     rep = np.arange(n, dtype=np.int64)  # rep[c]: the cluster c was merged into (one level)
     tol = params.same_end_time_tol_s
+    # a cluster pair's key: lo << shift | hi (lo < hi) - sorts as (lo, hi), split by shift and mask
+    shift = max(int(n - 1).bit_length(), 1)
+    low = (1 << shift) - 1
 
     def pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        k = lo * n + hi
-        return unique_int(k[lo != hi])
+        lo = np.minimum(a, b).astype(np.int64, copy=False)
+        hi = np.maximum(a, b).astype(np.int64, copy=False)
+        k = lo << shift
+        k |= hi
+        if not np.all(lo != hi):
+            k = k[np.flatnonzero(lo != hi)]
+        return unique_int(k)
 
-    lo0, hi0 = np.minimum(p.i, p.j), np.maximum(p.i, p.j)
+    lo0, hi0 = ordered(np.asarray(p.i, np.int64), np.asarray(p.j, np.int64))
     distinct = lo0 != hi0
-    ekey = (lo0 * n + hi0)[distinct]  # the candidate pairs are distinct: no sort needed yet
-    ca, cb = lo0[distinct], hi0[distinct]
+    ca, cb = lo0[distinct], hi0[distinct]  # the candidate pairs are distinct: no sort needed yet
+    # cannot-link cluster pairs: ``clkey`` (sorted) is what the tests look up; ``cl_lo, cl_hi``
+    # follow the pairs' clusters as they merge.  A key whose cluster was merged away stays in
+    # ``clkey``: the tests only ever ask about live clusters, so it is never looked up again
     clkey = pair_keys(p.cl_i, p.cl_j)
-    # per pair: its cluster distance and whether it must be tested again (a pair whose clusters
-    # did not change since it last passed still passes, with the same distance)
+    cl_lo, cl_hi = clkey >> shift, clkey & low
+    # per pair: its cluster distance; the pairs ``[clean:]`` must be tested (again): a pair
+    # whose clusters did not change since it last passed still passes, with the same distance
     if p.d2 is not None:  # tested pairwise by the caller: single observations are the clusters
         d2 = np.asarray(p.d2, float)[distinct]
         if tsig > 0:
             d2 = d2 + time_cost(ca, cb)
-        dirty = np.zeros(len(ekey), bool)
+        clean = len(ca)
     else:
-        d2 = np.zeros(len(ekey))
-        dirty = np.ones(len(ekey), bool)
+        d2 = np.zeros(len(ca))
+        clean = 0
     touched = np.zeros(n, bool)
     for _ in range(params.max_rounds):
-        if not len(ekey):
+        if not len(ca):
             break
-        s = np.flatnonzero(dirty)
-        if len(s):
-            a, b = ca[s], cb[s]
+        if clean < len(ca):
+            a, b = ca[clean:], cb[clean:]
             # the clusters' fused Gaussians (elementwise over the n slots: cheap, no gathers)
             D = np.maximum(Ixx * Iyy - Ixy * Ixy, 1e-30)
             Cxx, Cxy, Cyy = Iyy / D, -Ixy / D, Ixx / D
@@ -244,17 +294,18 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
             ok &= inter
             if len(clkey):
                 o = np.flatnonzero(ok)
-                ok[o[member(ekey[s[o]], clkey, b_sorted=True)]] = False
-            d2[s] = d2s + time_cost(a, b) if tsig > 0 else d2s  # the gate is on location alone
+                ok[o[member((a[o] << shift) | b[o], clkey, b_sorted=True)]] = False
+            d2[clean:] = d2s + time_cost(a, b) if tsig > 0 else d2s  # the gate is on location alone
             if not ok.all():
-                keep = np.ones(len(ekey), bool)
-                keep[s[~ok]] = False
-                ekey, ca, cb, d2 = ekey[keep], ca[keep], cb[keep], d2[keep]
-        if not len(ekey):
+                o = np.flatnonzero(ok)  # (index arrays: faster than boolean masks on random masks)
+                ca, cb = np.concatenate([ca[:clean], a[o]]), np.concatenate([cb[:clean], b[o]])
+                d2 = np.concatenate([d2[:clean], d2[clean:][o]])
+        if not len(ca):
             break
         mutual = reciprocal_pairs(ca, cb, d2, n)
         if not mutual.any():
             break
+        mutual = np.flatnonzero(mutual)
         ma, mb = ca[mutual], cb[mutual]  # ma < mb: mb merges into ma
         Ixx[ma] += Ixx[mb]
         Ixy[ma] += Ixy[mb]
@@ -271,27 +322,34 @@ def _mutual_best(problem: AssociationInput, params: FusionParams) -> np.ndarray:
             st0[ma] += st0[mb]
             st1[ma] += st1[mb]
         rep[mb] = ma
-        # only the pairs of merged clusters change: re-key and re-test those
+        # only the pairs of merged clusters change: re-key those, and test them next round
         touched[ma] = True
         touched[mb] = True
         t = touched[ca] | touched[cb]
-        tk = pair_keys(rep[ca[t]], rep[cb[t]])
-        keep = ~t
-        ekey = np.r_[ekey[keep], tk]
-        ca, cb = np.r_[ca[keep], tk // n], np.r_[cb[keep], tk % n]
-        d2 = np.r_[d2[keep], np.zeros(len(tk))]
-        dirty = np.r_[np.zeros(int(keep.sum()), bool), np.ones(len(tk), bool)]
+        tt = np.flatnonzero(t)
+        tk = pair_keys(rep[ca[tt]], rep[cb[tt]])
+        keep = np.flatnonzero(~t)
+        clean = len(keep)
+        # the untouched pairs (clean) then the re-keyed ones (to test), written in place
+        m = clean + len(tk)
+        nca, ncb, nd2 = np.empty(m, np.int64), np.empty(m, np.int64), np.zeros(m)
+        np.take(ca, keep, out=nca[:clean])
+        np.take(cb, keep, out=ncb[:clean])
+        np.take(d2, keep, out=nd2[:clean])
+        np.right_shift(tk, shift, out=nca[clean:])
+        np.bitwise_and(tk, low, out=ncb[clean:])
+        ca, cb, d2 = nca, ncb, nd2
         touched[ma] = False
-        touched[mb] = False
         if len(clkey):
-            la, lb = clkey // n, clkey % n
-            absorbed = np.zeros(n, bool)
-            absorbed[mb] = True
-            c = absorbed[la] | absorbed[lb]
-            if c.any():
-                moved = pair_keys(rep[la[c]], rep[lb[c]])
-                merged = np.sort(np.r_[clkey[~c], moved], kind="stable")
-                clkey = merged[np.r_[True, merged[1:] != merged[:-1]]] if len(merged) else merged
+            # touched[mb] marks the absorbed clusters
+            c = np.flatnonzero(touched[cl_lo] | touched[cl_hi])
+            if len(c):
+                na, nb = rep[cl_lo[c]], rep[cl_hi[c]]
+                cl_lo[c], cl_hi[c] = np.minimum(na, nb), np.maximum(na, nb)
+                moved = pair_keys(na, nb)
+                # two sorted runs: numpy's stable sort merges them in about linear time
+                clkey = np.sort(np.concatenate([clkey, moved]), kind="stable")
+        touched[mb] = False
     # resolve the merge chains, then number the clusters by their smallest observation
     while True:
         nxt = rep[rep]

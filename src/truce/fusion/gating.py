@@ -4,7 +4,10 @@ Same-end candidates: compatible kinds, windows overlapping within ``gate_time_to
 estimates within ``gate_radius_m`` and (given the covariances) passing the same-end chi-square
 gate, or of one source (for the cannot-link rule).  A KD-tree per time block: each observation
 enters every block its window (widened by half the tolerance on each side) touches, and a pair is
-emitted only in the first block both share, so no pair is found twice; every test runs per block.
+emitted only in the first block both share, so no pair is found twice: per block, a KD-tree over
+the observations whose first block it is ("new") gives the new-new pairs and is queried against a
+tree of the others for the new-old pairs (old-old pairs were emitted earlier and are never
+enumerated); every test runs per block.
 End-link candidates (the two ends of one explosive fire, up to ``link_max_m`` apart): one KD-tree
 over ``(x, y, s t_start, s t_end)``.  Both bound the candidates per observation by the local
 density, so the cost grows linearly with the days covered.
@@ -101,6 +104,7 @@ def _block_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray,
                 (np.zeros(0, bool) if source is not None else None))
     tol = params.gate_time_tol_s
     bsz = params.gate_block_s
+    r = params.gate_radius_m
     # each observation widened by tol/2 on both sides: two widened windows share a block iff
     # the windows overlap within tol
     b0 = np.floor((t0 - 0.5 * tol) / bsz).astype(np.int64)
@@ -109,66 +113,115 @@ def _block_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray,
     row = np.repeat(np.arange(n), nb)
     blk = np.repeat(b0, nb) + (np.arange(nb.sum()) - np.repeat(np.cumsum(nb) - nb, nb))
     order = np.argsort(blk, kind="stable")
-    row, blk = row[order], blk[order]
+    row, blk = row.take(order), blk.take(order)
+    first = b0.take(row) == blk  # the block is the observation's first: "new" in it
     cuts = np.flatnonzero(np.r_[True, blk[1:] != blk[:-1], True])
     xy = np.column_stack([x, y])
-    out_i, out_j, out_d = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
-    out_s = [np.zeros(0, bool)]
+    nk = len(KIND_COMPATIBLE)
+    compatible = KIND_COMPATIBLE.reshape(-1)  # [kind_a * nk + kind_b]
+    out = _PairBuffer(32 * n + 1024, cov is not None, source is not None)
     if cov is not None:
         cxx_all, cxy_all, cyy_all = cov
-    for a, b in zip(cuts[:-1], cuts[1:]):  # one KD-tree per time block, not per observation
+    # KD-trees per time block, not per observation
+    for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+        if b - a < 2:
+            continue
+        f = first[a:b]
         members = row[a:b]
-        if len(members) < 2:
+        new = members[f]
+        if not len(new):  # every pair here was emitted in an earlier block
             continue
-        bxy = xy[members]
-        p = cKDTree(bxy).query_pairs(params.gate_radius_m, output_type="ndarray")
-        if not len(p):
+        old = members[~f]
+        tree = cKDTree(xy.take(new, axis=0))
+        p = tree.query_pairs(r, output_type="ndarray")
+        # block-local indices into ``loc`` (the new, then the old)
+        if len(old):
+            q = tree.sparse_distance_matrix(cKDTree(xy.take(old, axis=0)), r, output_type="ndarray")
+            pa = np.concatenate([p[:, 0], q["i"]])
+            pb = np.concatenate([p[:, 1], q["j"] + len(new)])
+            loc = np.concatenate([new, old])
+        else:
+            pa, pb, loc = p[:, 0].copy(), p[:, 1].copy(), new
+        if not len(pa):
             continue
-        # every test per block on block-local copies (small, in cache), cheapest first, and the
-        # pairs compacted after each: emit each pair in its first shared block, then kinds,
-        # windows, and the chi-square gate last
-        pa, pb = p[:, 0], p[:, 1]
-        bb0 = b0[members]
-        s = np.flatnonzero(np.maximum(bb0[pa], bb0[pb]) == blk[a])
-        pa, pb = pa[s], pb[s]
-        bk = kind[members]
-        s = np.flatnonzero(KIND_COMPATIBLE[bk[pa], bk[pb]])
-        pa, pb = pa[s], pb[s]
-        bt0, bt1 = t0[members], t1[members]
-        s = np.flatnonzero(np.maximum(bt0[pa], bt0[pb]) <= np.minimum(bt1[pa], bt1[pb]) + tol)
-        pa, pb = pa[s], pb[s]
+        # every test on block-local copies (small, in cache), cheapest first, and the pairs
+        # compacted after each: kinds, windows, and the chi-square gate last
+        bk = kind.take(loc).astype(np.intp)
+        s = np.flatnonzero(compatible.take(bk.take(pa) * nk + bk.take(pb)))
+        pa, pb = pa.take(s), pb.take(s)
+        bt0, bt1 = t0.take(loc), t1.take(loc)
+        s = np.flatnonzero(np.maximum(bt0.take(pa), bt0.take(pb))
+                           <= np.minimum(bt1.take(pa), bt1.take(pb)) + tol)
+        pa, pb = pa.take(s), pb.take(s)
         if rho is not None or cov is not None:
-            dx = bxy[pa, 0] - bxy[pb, 0]
-            dy = bxy[pa, 1] - bxy[pb, 1]
+            bx, by = x.take(loc), y.take(loc)
+            dx = bx.take(pa) - bx.take(pb)
+            dy = by.take(pa) - by.take(pb)
             if cov is not None:
-                bxx, bxy_, byy = cxx_all[members], cxy_all[members], cyy_all[members]
-                sxx, sxy, syy = bxx[pa] + bxx[pb], bxy_[pa] + bxy_[pb], byy[pa] + byy[pb]
+                bxx, bxy, byy = cxx_all.take(loc), cxy_all.take(loc), cyy_all.take(loc)
+                sxx = bxx.take(pa) + bxx.take(pb)
+                sxy = bxy.take(pa) + bxy.take(pb)
+                syy = byy.take(pa) + byy.take(pb)
                 d2 = ((syy * dx * dx - 2.0 * sxy * dx * dy + sxx * dy * dy)
                       / np.maximum(sxx * syy - sxy * sxy, 1e-9))
                 near = d2 <= params.same_end_gate
             else:
-                brho = rho[members]
-                near = np.hypot(dx, dy) <= brho[pa] + brho[pb]
+                brho = rho.take(loc)
+                near = np.hypot(dx, dy) <= brho.take(pa) + brho.take(pb)
             if source is not None:
-                bs = source[members]
-                one = bs[pa] == bs[pb]
+                bs = source.take(loc)
+                one = bs.take(pa) == bs.take(pb)
                 near |= one
             s = np.flatnonzero(near)
-            pa, pb = pa[s], pb[s]
-            if cov is not None:
-                out_d.append(d2[s])
-            if source is not None:
-                out_s.append(one[s])
+            pa, pb = pa.take(s), pb.take(s)
         elif source is not None:
-            bs = source[members]
-            out_s.append(bs[pa] == bs[pb])
-        out_i.append(members[pa])
-        out_j.append(members[pb])
-    # members are in ascending row order and query_pairs gives p[:, 0] < p[:, 1]: i < j already
-    i, j = np.concatenate(out_i), np.concatenate(out_j)
-    d2_all = np.concatenate(out_d) if cov is not None else None
-    same_all = np.concatenate(out_s) if source is not None else None
-    return i, j, d2_all, same_all
+            bs = source.take(loc)
+            one, s = bs.take(pa) == bs.take(pb), None
+        out.add(loc.take(pa), loc.take(pb), d2 if cov is not None else None,
+                one if source is not None else None, s)
+    return out.arrays()
+
+
+class _PairBuffer:
+    """The gating's output, written block by block into arrays allocated once (grown by
+    doubling when full): no list of per-block pieces and no concatenation, so the pairs are
+    held once, not twice, at their peak.  Pages past the end are never touched."""
+
+    def __init__(self, capacity: int, with_d2: bool, with_same: bool) -> None:
+        self.m = 0
+        self.i, self.j = np.empty(capacity, np.int64), np.empty(capacity, np.int64)
+        self.d2 = np.empty(capacity) if with_d2 else None
+        self.same = np.empty(capacity, bool) if with_same else None
+
+    def add(self, gi: np.ndarray, gj: np.ndarray, d2: np.ndarray | None, same: np.ndarray | None,
+            s: np.ndarray | None) -> None:
+        """Pairs ``(gi, gj)`` (rows, either order), with ``d2`` and ``same`` at ``s`` (or all)."""
+        a, b = self.m, self.m + len(gi)
+        if b > len(self.i):
+            self._grow(b)
+        np.minimum(gi, gj, out=self.i[a:b])  # the pairs as i < j
+        np.maximum(gi, gj, out=self.j[a:b])
+        for col, v in ((self.d2, d2), (self.same, same)):
+            if col is not None:
+                if s is None:
+                    col[a:b] = v
+                else:
+                    np.take(v, s, out=col[a:b])
+        self.m = b
+
+    def _grow(self, need: int) -> None:
+        cap = max(need, 2 * len(self.i))
+        for name in ("i", "j", "d2", "same"):
+            old = getattr(self, name)
+            if old is not None:
+                new = np.empty(cap, old.dtype)
+                new[:self.m] = old[:self.m]
+                setattr(self, name, new)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+        m = self.m
+        return (self.i[:m], self.j[:m], None if self.d2 is None else self.d2[:m],
+                None if self.same is None else self.same[:m])
 
 
 def link_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray, kind: np.ndarray,
@@ -187,7 +240,8 @@ def link_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray, kin
     p = cKDTree(pts).query_pairs(params.link_max_m, output_type="ndarray")
     if not len(p):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return ok[p[:, 0]], ok[p[:, 1]]  # ok is increasing and p[:, 0] < p[:, 1]: already i < j
+    p = p.T.copy()  # contiguous columns (faster gathers than the strided ones)
+    return ok.take(p[0]), ok.take(p[1])  # ok is increasing and p[:, 0] < p[:, 1]: already i < j
 
 
 def candidate_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray, kind: np.ndarray,
@@ -199,6 +253,14 @@ def candidate_pairs(x: np.ndarray, y: np.ndarray, t0: np.ndarray, t1: np.ndarray
     i1, j1 = block_kdtree_pairs(x, y, t0, t1, kind, params, rho, source, cov)
     i2, j2 = link_pairs(x, y, t0, t1, kind, params)
     return np.r_[i1, i2], np.r_[j1, j2]
+
+
+def ordered(i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(min(i, j), max(i, j))`` elementwise; the arrays themselves (no copies) when every
+    ``i < j`` already, as the gating's pairs are."""
+    if not len(i) or bool(np.all(i < j)):
+        return i, j
+    return np.minimum(i, j), np.maximum(i, j)
 
 
 def _components_scipy(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -236,7 +298,7 @@ def segments(n: int, *edges: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     reach = np.arange(n)
     for i, j in edges:
         if len(i):
-            np.maximum.at(reach, np.minimum(i, j), np.maximum(i, j))
+            np.maximum.at(reach, *ordered(i, j))
     reach = np.maximum.accumulate(reach)
     end = reach < np.arange(1, n + 1)  # node m ends a run: nothing before it reaches past it
     return np.r_[0, np.cumsum(end[:-1])].astype(np.int64)

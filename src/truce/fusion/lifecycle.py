@@ -55,7 +55,7 @@ def link_ends(cand_a: np.ndarray, cand_b: np.ndarray, explosive: np.ndarray, mx:
     k = len(mx)
     lo, hi = np.minimum(cand_a, cand_b), np.maximum(cand_a, cand_b)
     keep = (lo != hi) & explosive[lo] & explosive[hi]
-    key = np.sort(lo[keep] * k + hi[keep], kind="stable")
+    key = np.sort(lo[keep] * k + hi[keep])  # (integers: a stable sort gives the same)
     key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
     a, b = key // k, key % k
     dist = np.hypot(mx[a] - mx[b], my[a] - my[b])

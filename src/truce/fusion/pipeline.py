@@ -79,10 +79,15 @@ class FusionResult:
 
 def canonical(obs: ObservationArrays) -> ObservationArrays:
     """The observations sorted by key (``source_id/id``)."""
-    # a fixed-width unicode array sorts in the same (code point) order as the Python strings,
-    # several times faster than an object array
+    # a fixed-width array sorts in the same (code point) order as the Python strings, several
+    # times faster than an object array; ASCII keys as bytes (the same order), faster still
     key = obs.key
-    order = np.argsort(key.astype(str), kind="stable")
+    try:
+        text = key.astype("S")
+    except UnicodeEncodeError:
+        text = key.astype(str)
+    order = np.argsort(text, kind="stable")
+    del text
     out = obs.take(order)
     out.__dict__["key"] = key[order]  # the cached key, sorted (no need to build the strings again)
     return out
@@ -118,11 +123,21 @@ def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: F
     sc = score_pairs(cand.i, cand.j, obs, loc, params, src, cand.d2, cand.same_source,
                      windows_checked=params.gate_time_tol_s <= params.same_end_time_tol_s)
     vague = (obs.t_end - obs.t_start) > params.vague_window_s
+    se, cl = np.flatnonzero(sc.same_end), np.flatnonzero(sc.cannot_link)  # (take: faster than masks)
+    # the candidate pairs are dropped as soon as their parts are copied out (one 22M-pair array
+    # fewer at a time at 1M observations: less memory to page in)
+    ci, cj, d2, (li, lj) = cand.i, cand.j, sc.d2, (cand.li, cand.lj)
+    del cand, sc
+    cl_i, cl_j = ci.take(cl), cj.take(cl)
+    i = ci.take(se)
+    del ci
+    j = cj.take(se)
+    del cj
     problem = AssociationInput(
-        n=len(obs), i=cand.i[sc.same_end], j=cand.j[sc.same_end], cl_i=cand.i[sc.cannot_link],
-        cl_j=cand.j[sc.cannot_link], x=loc.x, y=loc.y, cxx=loc.cxx, cxy=loc.cxy, cyy=loc.cyy,
+        n=len(obs), i=i, j=j, cl_i=cl_i, cl_j=cl_j, x=loc.x, y=loc.y, cxx=loc.cxx, cxy=loc.cxy, cyy=loc.cyy,
         t0=np.where(vague, -np.inf, obs.t_start), t1=np.where(vague, np.inf, obs.t_end), kind=obs.kind,
-        d2=sc.d2[sc.same_end])
+        d2=d2.take(se))
+    del se, cl, d2, i, j, cl_i, cl_j
     cluster = associator(problem, params)
     k = int(cluster.max(initial=-1)) + 1
     # independent parts for incremental fusion: runs of observations (in time order) that no
@@ -130,7 +145,7 @@ def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: F
     # between clusters a same-end pair already connects).  Each run is a union of connected
     # components of that graph: reopening one is as exact as reopening a component, and costs a
     # scatter instead of a graph search over millions of pairs
-    component = segments(len(obs), (problem.i, problem.j), (cand.li, cand.lj))
+    component = segments(len(obs), (problem.i, problem.j), (li, lj))
     mx, my, cxx, cxy, cyy = triangulate(cluster, k, loc, params)
     t0c = _fallback(group_median(cluster, np.where(vague, np.nan, obs.t_start), k),
                     group_median(cluster, obs.t_start, k))
@@ -139,7 +154,7 @@ def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: F
     explosive = np.bincount(cluster, ~is_explosive(obs.kind), k) == 0
     side = frame.party_index(mx, my) if k else np.zeros(0, np.int8)
     logodds = end_logodds(cluster, k, obs.detail_code)
-    inc_of_cluster = link_ends(cluster[cand.li], cluster[cand.lj], explosive, mx, my, t0c, t1c, side,
+    inc_of_cluster = link_ends(cluster[li], cluster[lj], explosive, mx, my, t0c, t1c, side,
                                logodds, params, (cluster, src * 8 + (obs.detail_code.astype(np.int64) + 1)),
                                lambda c: frame.nearest_on_line(mx[c], my[c])[3])
     loc = Localized(**{f.name: getattr(loc, f.name)[back] for f in dataclasses.fields(loc)})
@@ -296,9 +311,9 @@ def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, par
     named = reg != _code_of(reg_codes, "")
     rm = _mode(incident[named], reg[named], K)
     region = np.where(rm >= 0, reg_codes[np.maximum(rm, 0)] if len(reg_codes) else None, None)
-    keys = obs.key
-    ids = np.array([incident_id(keys[members[a:b]].tolist())  # observations are in key order
-                    for a, b in zip(indptr[:-1].tolist(), indptr[1:].tolist())], dtype=object)
+    keys = obs.key[members].tolist()  # each incident's keys, in key order (the observations are)
+    ids = np.array([incident_id(keys[a:b]) for a, b in zip(indptr[:-1].tolist(), indptr[1:].tolist())],
+                   dtype=object)
     inc = IncidentArrays(
         id=ids, t_start=t0, t_end=t1, day=day, kind=kind, detail=detail, count=count.astype(np.int64),
         x=px, y=py, lon=lon, lat=lat, uncertainty_m=radius90(cxx[primary], cxy[primary], cyy[primary]),
@@ -307,7 +322,7 @@ def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, par
         region=region, indptr=indptr, members=members)
     _ = (first, first_t)
     # canonical incident order: start time, then id
-    perm = np.lexsort((ids, t0))
+    perm = np.lexsort((ids.astype(str), t0))  # (fixed-width text: the same order, faster)
     return FusionResult(observations=obs, incident_of=np.argsort(perm)[incident], cluster_of=cluster,
                         component=component, incidents=_reorder(inc, perm), params=params)
 

@@ -46,12 +46,14 @@ def score_pairs(i: np.ndarray, j: np.ndarray, obs: ObservationArrays, loc: Local
     t0, t1 = obs.t_start, obs.t_end
     same_src = same_source if same_source is not None else source[i] == source[j]
     s = np.flatnonzero(same_src)
-    si, sj = i[s], j[s]
-    gap_s = np.maximum(t0[si], t0[sj]) - np.minimum(t1[si], t1[sj])  # > 0: disjoint windows
+    # (np.take: faster than fancy indexing on these millions of pairs)
+    si, sj = i.take(s), j.take(s)
+    gap_s = np.maximum(t0.take(si), t0.take(sj)) - np.minimum(t1.take(si), t1.take(sj))  # > 0: disjoint windows
     # one report split in two: disjoint, adjacent windows, same kind, same direction
-    db = (np.nan_to_num(loc.bearing_rad[si]) - np.nan_to_num(loc.bearing_rad[sj])) % (2.0 * np.pi)
+    b = np.nan_to_num(loc.bearing_rad)
+    db = (b.take(si) - b.take(sj)) % (2.0 * np.pi)
     db = np.minimum(db, 2.0 * np.pi - db)
-    split = ((gap_s > 0) & (gap_s <= params.split_gap_s) & (obs.kind[si] == obs.kind[sj]) & (db < 1e-6))
+    split = ((gap_s > 0) & (gap_s <= params.split_gap_s) & (obs.kind.take(si) == obs.kind.take(sj)) & (db < 1e-6))
     cannot = np.zeros(len(i), bool)
     cannot[s[~split]] = True
     same_end = (d2 <= params.same_end_gate) & ~cannot
