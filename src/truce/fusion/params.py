@@ -100,7 +100,7 @@ class FusionParams:
     place_single_bearing: bool = True
     placement_prior: dict[str, tuple[float, float, float, float, float]] = field(
         default_factory=_default_placement_prior)
-    placement_spread: float = 1.037
+    placement_spread: float = 1.031
     #: count estimator: "max", "median", "mean" over observers (each observer's reports summed)
     count_estimator: str = "max"
     count_scale: float = 1.0
