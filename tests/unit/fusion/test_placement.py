@@ -43,7 +43,7 @@ def _offset_km(res, k=0):
 
 def test_a_lone_report_without_distance_goes_to_the_prior_median_along_its_bearing():
     """An explosion heard to the east with no distance: the default range put it at the middle,
-    7.75 km; placed, it is at the median of the explosion prior (~5 km) on the same bearing."""
+    7.75 km; placed, it is at the median of the explosion prior (~6.5 km) on the same bearing."""
     one = arrays([rec(1, "a", "10:00", "10:05", *_point(-4, 0), "E")])
     before, after = fuse(one, FRAME, OFF), fuse(one, FRAME)
     bx, by = _offset_km(before)
