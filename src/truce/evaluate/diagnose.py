@@ -116,7 +116,8 @@ def oracle_quality(case: SimCase, params: FusionParams | None = None):
     Evaluation only (it reads the truth links)."""
     from truce.evaluate.metrics import evaluate
     from truce.fusion.localize import localize
-    from truce.fusion.pipeline import _assemble, canonical
+    from truce.fusion.pipeline import _assemble, canonical, source_codes
+    from truce.fusion.placement import place_weak
     from truce.fusion.triangulate import triangulate
 
     params = params or FusionParams()
@@ -131,6 +132,7 @@ def oracle_quality(case: SimCase, params: FusionParams | None = None):
     cl = cl.ravel()
     k = int(cl.max()) + 1
     mx, my, cxx, cxy, cyy = triangulate(cl, k, loc, params)
+    mx, my, cxx, cxy, cyy = place_weak(cl, obs, loc, source_codes(obs), mx, my, cxx, cxy, cyy, params)
     cl_ep = np.zeros(k, np.int64)
     cl_ep[cl] = np.where(ep >= 0, ep, -1 - np.arange(n))
     _, inc = np.unique(cl_ep, return_inverse=True)

@@ -6,7 +6,7 @@
     incident_records(result) / write_jsonl / write_geojson               (export)
 
 Stages, one module each: :mod:`.localize`, :mod:`.gating`, :mod:`.scoring`, :mod:`.association`,
-:mod:`.triangulate`, :mod:`.lifecycle`, :mod:`.counting`, :mod:`.pipeline`.
+:mod:`.triangulate`, :mod:`.lifecycle`, :mod:`.placement`, :mod:`.counting`, :mod:`.pipeline`.
 """
 
 from __future__ import annotations

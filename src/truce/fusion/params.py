@@ -20,6 +20,20 @@ def _default_count_scale() -> dict[str, float]:
     return {"explosion": 1.11, "projectile": 1.37, "burst": 1.35, "shot": 1.37, "flare": 0.87}
 
 
+def _default_placement_prior() -> dict[str, tuple[float, float, float, float, float]]:
+    # (a, d50_km, width_km, sigma, bias) per group of single-bearing end clusters (placement.py):
+    # the distance prior d^a / (1 + exp((d - d50) / width)) and the lognormal error of stated
+    # distances (ln(d / stated) ~ N(bias, sigma)).  Fitted by maximum likelihood of the true
+    # distance along the bearing (`python -m truce.evaluate.placement_fit`) on the training seeds
+    # 101-105, typical and escalation days - never on the evaluation seeds 11-15.  Acoustic
+    # sensors state no distance: their sigma and bias are never used
+    return {"explosion": (0.6, 9.594, 1.339, 0.418, -0.113),
+            "explosion_acoustic": (1.089, 12.575, 0.939, 0.3, 0.0),
+            "projectile": (2.363, 3.87, 0.665, 0.303, 0.042),
+            "burst": (1.037, 3.376, 0.514, 0.354, -0.057),
+            "flare": (0.844, 1.0, 2.658, 0.376, -0.164)}
+
+
 @dataclass(frozen=True, slots=True)
 class FusionParams:
     """Every tunable of localization, gating, scoring, association and counting.
@@ -77,6 +91,16 @@ class FusionParams:
     end_sure_logodds: float = 2.0
     #: triangulation: re-linearisation passes
     wls_iterations: int = 2
+    #: final placement (placement.py): an end cluster resting on one observer's bearing (no
+    #: located report) is moved along it to the posterior median of its distance under
+    #: ``placement_prior`` (per group, see its default), after association - the observations'
+    #: own Gaussians are unchanged.  ``placement_spread`` scales the posterior's standard
+    #: deviation into the radial sigma of the covariance: fitted so that 90% of those clusters'
+    #: true locations lie within ``uncertainty_m`` on the training seeds 101-105
+    place_single_bearing: bool = True
+    placement_prior: dict[str, tuple[float, float, float, float, float]] = field(
+        default_factory=_default_placement_prior)
+    placement_spread: float = 1.031
     #: count estimator: "max", "median", "mean" over observers (each observer's reports summed)
     count_estimator: str = "max"
     count_scale: float = 1.0

@@ -24,6 +24,7 @@ from truce.fusion.lifecycle import end_logodds, group_median, is_explosive, link
 from truce.fusion.localize import Localized, localize
 from truce.fusion.observations import BURST, DETAILS, KINDS, SHOT, ObservationArrays
 from truce.fusion.params import FusionParams
+from truce.fusion.placement import place_weak
 from truce.fusion.scoring import score_pairs
 from truce.fusion.triangulate import radius90, triangulate
 from truce.geo.frame import AgreementFrame
@@ -157,6 +158,7 @@ def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: F
     inc_of_cluster = link_ends(cluster[li], cluster[lj], explosive, mx, my, t0c, t1c, side,
                                logodds, params, (cluster, src * 8 + (obs.detail_code.astype(np.int64) + 1)),
                                lambda c: frame.nearest_on_line(mx[c], my[c])[3])
+    mx, my, cxx, cxy, cyy = place_weak(cluster, obs, loc, src, mx, my, cxx, cxy, cyy, params)  # final locations
     loc = Localized(**{f.name: getattr(loc, f.name)[back] for f in dataclasses.fields(loc)})
     return _assemble(obs_by_key, loc, frame, params, cluster[back], inc_of_cluster, component[back],
                      mx, my, cxx, cxy, cyy, logodds, vague[back], src_by_key)
