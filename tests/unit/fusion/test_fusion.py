@@ -113,11 +113,22 @@ def scene():
 def test_hand_built_scene():
     # the first episode is on the contact line (lon 37.0): with link_line_margin_m a's report to
     # the west may be its other end (one observer hearing a launch and its impacts), so the rule
-    # without that margin is checked here and the margin's effect below
-    res = fuse(arrays(scene()), FRAME, FusionParams(link_line_margin_m=0.0))
+    # without that margin is checked here and the margin's effect below.  a's two reports at once
+    # are both "undetermined": the rejoin weighs only stated ends (rejoin_stated_only), so it
+    # would join the two pieces (8 km apart, same times) - the rule that every alike report
+    # vetoes is checked here, the default below
+    res = fuse(arrays(scene()), FRAME, FusionParams(link_line_margin_m=0.0, rejoin_stated_only=False))
     groups = sorted(sorted(res.observation_ids(k)) for k in range(len(res.incidents)))
     assert groups == [["a/a-1", "b/b-1"], ["a/a-2"], ["c/c-1"]]
     assert sorted(res.incidents.n_bearings.tolist()) == [1, 1, 2]
+    res = fuse(arrays(scene()), FRAME, FusionParams(link_line_margin_m=0.0))
+    groups = sorted(sorted(res.observation_ids(k)) for k in range(len(res.incidents)))
+    assert groups == [["a/a-1", "a/a-2", "b/b-1"], ["c/c-1"]]
+    # a stated end in both ("impact" twice at once) is two things: the veto holds
+    stated = [dict(r, detail="impact") if r["source"]["id"] == "a" else r for r in scene()]
+    res = fuse(arrays(stated), FRAME, FusionParams(link_line_margin_m=0.0))
+    groups = sorted(sorted(res.observation_ids(k)) for k in range(len(res.incidents)))
+    assert groups == [["a/a-1", "b/b-1"], ["a/a-2"], ["c/c-1"]]
 
 
 def test_hand_built_scene_end_clusters_with_the_line_margin():
