@@ -123,7 +123,10 @@ def _rejoin(root: np.ndarray, a: np.ndarray, b: np.ndarray, dt0: np.ndarray, dt1
     """Second pass: pieces of one explosive fire left apart (an end split in two, or a third
     cluster) join when two of their clusters start and end within ``rejoin_time_s`` and lie within
     ``rejoin_max_m``, and no observer has a report with the same stated detail in both pieces (an
-    observer's two alike reports at once are two things; "impact" and "outgoing" are the two ends); reciprocal best over the incidents, a few rounds."""
+    observer's two alike reports at once are two things; "impact" and "outgoing" are the two ends;
+    with ``rejoin_stated_only`` "undetermined" states nothing and never vetoes - the reports
+    weighed are ``cluster_source``, see :func:`rejoin_sources`); reciprocal best over the
+    incidents, a few rounds."""
     ok = (explosive[a] & explosive[b] & (dt0 <= params.rejoin_time_s) & (dt1 <= params.rejoin_time_s)
           & (dist <= params.rejoin_max_m))
     a, b = a[ok], b[ok]
