@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from truce.fusion.association import _compact, reciprocal_pairs, unique_int
-from truce.fusion.observations import EXPLOSION, IMPACT, OUTGOING, PROJECTILE
+from truce.fusion.observations import EXPLOSION, IMPACT, OUTGOING, PROJECTILE, UNDETERMINED
 from truce.fusion.params import FusionParams
 
 #: log-likelihood ratio origin:impact of one report's detail (right 45%, confused 15% of the time)
@@ -42,6 +42,20 @@ def end_logodds(labels: np.ndarray, k: int, detail_code: np.ndarray) -> np.ndarr
     """Per cluster: log-odds that it is the origin end (outgoing votes +, impact votes -)."""
     v = np.where(detail_code == OUTGOING, DETAIL_LOGLR, np.where(detail_code == IMPACT, -DETAIL_LOGLR, 0.0))
     return np.bincount(labels, v, k)
+
+
+def rejoin_sources(cluster: np.ndarray, source: np.ndarray, detail_code: np.ndarray,
+                   stated_only: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(cluster, source and detail)`` pairs the rejoin's observer rule weighs (see
+    :func:`link_ends`): two pieces sharing one of these keys hold one observer's two alike
+    reports at once.  ``stated_only``: only reports stating a detail other than "undetermined"
+    (a source's two "undetermined" reports at once are as often the two ends of one fire as two
+    fires: they say nothing about which)."""
+    alike = source.astype(np.int64) * 8 + (detail_code.astype(np.int64) + 1)
+    if not stated_only:
+        return cluster, alike
+    w = np.flatnonzero(detail_code > UNDETERMINED)
+    return cluster[w], alike[w]
 
 
 def link_ends(cand_a: np.ndarray, cand_b: np.ndarray, explosive: np.ndarray, mx: np.ndarray,
@@ -109,7 +123,10 @@ def _rejoin(root: np.ndarray, a: np.ndarray, b: np.ndarray, dt0: np.ndarray, dt1
     """Second pass: pieces of one explosive fire left apart (an end split in two, or a third
     cluster) join when two of their clusters start and end within ``rejoin_time_s`` and lie within
     ``rejoin_max_m``, and no observer has a report with the same stated detail in both pieces (an
-    observer's two alike reports at once are two things; "impact" and "outgoing" are the two ends); reciprocal best over the incidents, a few rounds."""
+    observer's two alike reports at once are two things; "impact" and "outgoing" are the two ends;
+    with ``rejoin_stated_only`` "undetermined" states nothing and never vetoes - the reports
+    weighed are ``cluster_source``, see :func:`rejoin_sources`); reciprocal best over the
+    incidents, a few rounds."""
     ok = (explosive[a] & explosive[b] & (dt0 <= params.rejoin_time_s) & (dt1 <= params.rejoin_time_s)
           & (dist <= params.rejoin_max_m))
     a, b = a[ok], b[ok]
@@ -140,6 +157,8 @@ def _share_source(root: np.ndarray, lo: np.ndarray, hi: np.ndarray, cl: np.ndarr
                   src: np.ndarray) -> np.ndarray:
     """For each pair of incidents (roots ``lo``, ``hi``): whether some source is in both.
     ``(cl, src)``: the (cluster, source) pairs present."""
+    if not len(cl):
+        return np.zeros(len(lo), bool)
     S = int(src.max(initial=0)) + 1
     rkey = np.sort(root[cl] * S + src)
     rkey = rkey[np.r_[True, rkey[1:] != rkey[:-1]]]

@@ -20,7 +20,7 @@ import numpy as np
 from truce.fusion.association import AssociationInput, Associator, mutual_best
 from truce.fusion.counting import incident_counts
 from truce.fusion.gating import candidate_pairs, gate, segments
-from truce.fusion.lifecycle import end_logodds, group_median, is_explosive, link_ends
+from truce.fusion.lifecycle import end_logodds, group_median, is_explosive, link_ends, rejoin_sources
 from truce.fusion.localize import Localized, localize
 from truce.fusion.observations import BURST, DETAILS, KINDS, SHOT, ObservationArrays
 from truce.fusion.params import FusionParams
@@ -155,8 +155,8 @@ def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: F
     explosive = np.bincount(cluster, ~is_explosive(obs.kind), k) == 0
     side = frame.party_index(mx, my) if k else np.zeros(0, np.int8)
     logodds = end_logodds(cluster, k, obs.detail_code)
-    inc_of_cluster = link_ends(cluster[li], cluster[lj], explosive, mx, my, t0c, t1c, side,
-                               logodds, params, (cluster, src * 8 + (obs.detail_code.astype(np.int64) + 1)),
+    inc_of_cluster = link_ends(cluster[li], cluster[lj], explosive, mx, my, t0c, t1c, side, logodds, params,
+                               rejoin_sources(cluster, src, obs.detail_code, params.rejoin_stated_only),
                                lambda c: frame.nearest_on_line(mx[c], my[c])[3])
     mx, my, cxx, cxy, cyy = place_weak(cluster, obs, loc, src, mx, my, cxx, cxy, cyy, params)  # final locations
     loc = Localized(**{f.name: getattr(loc, f.name)[back] for f in dataclasses.fields(loc)})

@@ -113,11 +113,22 @@ def scene():
 def test_hand_built_scene():
     # the first episode is on the contact line (lon 37.0): with link_line_margin_m a's report to
     # the west may be its other end (one observer hearing a launch and its impacts), so the rule
-    # without that margin is checked here and the margin's effect below
-    res = fuse(arrays(scene()), FRAME, FusionParams(link_line_margin_m=0.0))
+    # without that margin is checked here and the margin's effect below.  a's two reports at once
+    # are both "undetermined": the rejoin weighs only stated ends (rejoin_stated_only), so it
+    # would join the two pieces (8 km apart, same times) - the rule that every alike report
+    # vetoes is checked here, the default below
+    res = fuse(arrays(scene()), FRAME, FusionParams(link_line_margin_m=0.0, rejoin_stated_only=False))
     groups = sorted(sorted(res.observation_ids(k)) for k in range(len(res.incidents)))
     assert groups == [["a/a-1", "b/b-1"], ["a/a-2"], ["c/c-1"]]
     assert sorted(res.incidents.n_bearings.tolist()) == [1, 1, 2]
+    res = fuse(arrays(scene()), FRAME, FusionParams(link_line_margin_m=0.0))
+    groups = sorted(sorted(res.observation_ids(k)) for k in range(len(res.incidents)))
+    assert groups == [["a/a-1", "a/a-2", "b/b-1"], ["c/c-1"]]
+    # a stated end in both ("impact" twice at once) is two things: the veto holds
+    stated = [dict(r, detail="impact") if r["source"]["id"] == "a" else r for r in scene()]
+    res = fuse(arrays(stated), FRAME, FusionParams(link_line_margin_m=0.0))
+    groups = sorted(sorted(res.observation_ids(k)) for k in range(len(res.incidents)))
+    assert groups == [["a/a-1", "b/b-1"], ["a/a-2"], ["c/c-1"]]
 
 
 def test_hand_built_scene_end_clusters_with_the_line_margin():
@@ -372,3 +383,39 @@ def test_ends_near_the_contact_line_may_link_on_one_side():
     assert not link([0, 0], [2500.0, 7000.0])[0]
     assert not link([0, 0], [1500.0, 7000.0], link_line_margin_m=0.0)[0]
     assert link([0, 1], [9000.0, 9000.0]) == (True, [])
+
+
+@pytest.mark.parametrize("details, stated_only, joined", [
+    (("undetermined", "undetermined"), True, True),    # says nothing about which end: no veto
+    (("undetermined", "undetermined"), False, False),  # the old rule: every alike report vetoes
+    (("impact", "impact"), True, False),                # two stated impacts at once: two things
+    (("impact", "outgoing"), True, True),               # the two ends of one fire
+    ((None, None), True, True),                         # no detail stated
+])
+def test_rejoin_weighs_only_stated_details(details, stated_only, joined):
+    """Two explosive end clusters 3 km apart on one side of the line, same times (not linkable as
+    two ends, but rejoinable); observer 0 has one report in each (observations 0 and 1), observer
+    1 one report in cluster 1.  The rejoin's observer rule vetoes the join only when observer 0's
+    two reports state the same end - "undetermined" (or nothing) is no statement."""
+    from truce.fusion.lifecycle import link_ends, rejoin_sources
+    from truce.fusion.observations import DETAIL_CODE
+
+    cluster = np.array([0, 1, 1])
+    source = np.array([0, 0, 1])
+    code = np.array([DETAIL_CODE[d] if d else -1 for d in details] + [DETAIL_CODE["impact"]], np.int8)
+    cs = rejoin_sources(cluster, source, code, stated_only)
+    lab = link_ends(np.array([0]), np.array([1]), np.array([True, True]), np.array([0.0, 3000.0]),
+                    np.zeros(2), np.zeros(2), np.full(2, 300.0), np.zeros(2, np.int8), np.zeros(2),
+                    FusionParams(link_line_margin_m=0.0, rejoin_stated_only=stated_only), cs, None)
+    assert (lab[0] == lab[1]) == joined
+
+
+def test_rejoin_with_no_weighed_report():
+    """No report states a detail: the observer rule has nothing to weigh (an empty list) and the
+    rejoin still runs."""
+    from truce.fusion.lifecycle import link_ends
+
+    lab = link_ends(np.array([0]), np.array([1]), np.array([True, True]), np.array([0.0, 3000.0]),
+                    np.zeros(2), np.zeros(2), np.full(2, 300.0), np.zeros(2, np.int8), np.zeros(2),
+                    FusionParams(link_line_margin_m=0.0), (np.zeros(0, np.int64), np.zeros(0, np.int64)), None)
+    assert lab[0] == lab[1]
