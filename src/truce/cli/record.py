@@ -36,7 +36,7 @@ def record_url(db: str | Path | None, *, must_exist: bool = False) -> str:
         url = database_url(db)
     except StorageError as exc:  # a URL of a database truce does not speak: bad input
         raise ValidationError(exc.message) from None
-    if must_exist and is_url(db):
+    if must_exist and is_url(db):  # a URL: PostgreSQL, or sqlite:///path
         from truce.storage.sql.uow import record_exists
         from truce.storage.sql.url import redact
 

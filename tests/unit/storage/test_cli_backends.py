@@ -100,3 +100,31 @@ def test_reading_commands_refuse_an_empty_postgresql_database(pg_url):
     engine.dispose()
     r = _truce("report", "--db", pg_url)
     assert r.returncode == 2 and "no record at" in r.stderr, r.stdout + r.stderr
+
+
+def test_an_empty_schema_is_no_record_even_with_a_record_on_the_search_path(pg_url):
+    """The fixture's search path is `<schema>,public`: a ledger table in `public` belongs to
+    another record, so `verify` on the empty schema still says "no record"."""
+    from truce.storage.sql.uow import record_exists
+
+    engine = create_engine(pg_url)
+    with engine.begin() as c:
+        c.execute(text("create table if not exists public.ledger (seq integer)"))
+    try:
+        assert not record_exists(pg_url)
+        r = _truce("verify", "--db", pg_url)
+        assert r.returncode == 2 and "no record at" in r.stderr, r.stdout + r.stderr
+    finally:
+        with engine.begin() as c:
+            c.execute(text("drop table if exists public.ledger"))
+        engine.dispose()
+
+
+def test_a_sqlite_url_to_a_missing_file_is_no_record_and_creates_nothing(tmp_path):
+    from truce.cli.record import record_url
+    from truce.errors import ValidationError
+
+    missing = tmp_path / "missing.db"
+    with pytest.raises(ValidationError, match="no record at"):
+        record_url(f"sqlite:///{missing}", must_exist=True)
+    assert not missing.exists()

@@ -14,10 +14,11 @@ read-only one runs in a ``READ ONLY`` transaction.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, make_url, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from truce.errors import StorageError
@@ -437,10 +438,19 @@ class _Meta:
 def record_exists(url: str) -> bool:
     """Whether the database at ``url`` holds a truce record (its ledger table), without creating
     or migrating anything.  A database that cannot be reached is a :class:`StorageError`."""
-    engine = make_engine(database_url(url))
+    url = database_url(url)
+    if url.startswith("sqlite"):  # connecting would create the file
+        path = make_url(url).database
+        if not path or path == ":memory:" or not Path(path).is_file():
+            return False
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return bool(inspect(conn).has_table("ledger"))
+            # the record's own schema only (a table of another schema on the search path is
+            # another record); SQLite has one schema
+            schema = (conn.exec_driver_sql("select current_schema()").scalar()
+                      if conn.dialect.name == "postgresql" else None)
+            return bool(inspect(conn).has_table("ledger", schema=schema))
     except SQLAlchemyError as exc:
         raise StorageError(f"cannot open the record at {redact(url)}: {_why(exc)}") from exc
     finally:
