@@ -48,9 +48,9 @@ def rejoin_sources(cluster: np.ndarray, source: np.ndarray, detail_code: np.ndar
                    stated_only: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """The ``(cluster, source and detail)`` pairs the rejoin's observer rule weighs (see
     :func:`link_ends`): two pieces sharing one of these keys hold one observer's two alike
-    reports at once.  ``stated_only``: only reports stating a detail other than "undetermined"
-    (a source's two "undetermined" reports at once are as often the two ends of one fire as two
-    fires: they say nothing about which)."""
+    reports at once.  ``stated_only``: only reports stating a detail (impact, outgoing, airburst,
+    a weapon class; not "undetermined" and not none): a source's two "undetermined" reports at
+    once are as often the two ends of one fire as two fires, they say nothing about which."""
     alike = source.astype(np.int64) * 8 + (detail_code.astype(np.int64) + 1)
     if not stated_only:
         return cluster, alike

@@ -87,9 +87,10 @@ class FusionParams:
     #: and within ``rejoin_max_m`` join (0 disables)
     rejoin_time_s: float = 120.0
     rejoin_max_m: float = 10_000.0
-    #: the rejoin's observer rule only weighs reports that state an end (a detail other than
-    #: "undetermined"): a source's two "undetermined" reports at once are as often its reports of
-    #: the two ends of one fire as of two fires (False: every report, "undetermined" included).
+    #: the rejoin's observer rule only weighs reports that state a detail (impact, outgoing,
+    #: airburst, a weapon class); "undetermined" and no detail are not weighed: a source's two
+    #: "undetermined" reports at once are as often its reports of the two ends of one fire as of
+    #: two fires (False: every report, "undetermined" and no detail included).
     #: Training seeds 101-105 F1 typical / escalation 0.904 / 0.860 -> 0.907 / 0.864 (docs/fusion.md)
     rejoin_stated_only: bool = True
     #: an end cluster whose detail votes say "origin" (or "impact") beyond this log-odds is sure
