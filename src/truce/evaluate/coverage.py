@@ -1,4 +1,4 @@
-"""The floor of the daily count error per region: how close *any* count built from observed
+"""The floor of the daily count error per region: how close a count that weights the observed
 episodes can come to the true count, given the monitoring network's coverage.
 
     python -m truce.evaluate.coverage --seeds 11-15 --replications 100
@@ -10,16 +10,17 @@ to weight each observed episode by the inverse of its probability of being obser
 *true* rounds of every observed episode (perfect association and counting) and the *true*
 probability that the network observes each episode, estimated by re-running the simulator's
 detection (:func:`truce.sim.sensors.observe_fire`) ``R`` times on the same truth and network
-with independent random draws.  The median region-day error it still has is a floor: noise
-from which episodes happened to fall where the network is thin, which no fusion can remove.
+with independent random draws.  The median region-day error it still has is a floor for such
+estimators: noise from which episodes happened to fall where the network is thin, which no fusion
+can remove (an estimator with a spatial model of where fire happens is another matter).
 
-Printed per intensity (median over each day's regions, then mean over seeds, as
-:mod:`truce.evaluate.seeds` does):
+Printed per intensity (median over the run's region-days - one day per seed here - then mean
+over seeds, as :mod:`truce.evaluate.seeds` does):
 
 - ``observed only``: the true rounds of the observed episodes against all true rounds (a
   perfect fusion that publishes what was observed);
-- ``global``: the same, divided by the day's expected observed share (one correction factor for
-  the whole line, itself known exactly here);
+- ``global``: the same, divided by the run's expected observed share (one correction factor for
+  the whole line and every day of the run, itself known exactly here);
 - ``Horvitz-Thompson``: each observed episode's rounds over its own observation probability
   (floored at ``--p-floor``).
 
@@ -37,11 +38,11 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Floor:
-    observed_only: float  # median |To - T| / T over the day's region-days
+    observed_only: float  # median |To - T| / T over the run's region-days
     global_corrected: float
     horvitz_thompson: float
-    unobserved_share: float  # share of the day's true rounds in episodes nobody observed
-    thin_share: float  # share of the day's true rounds in episodes observed with p < 0.2
+    unobserved_share: float  # share of the run's true rounds in episodes nobody observed
+    thin_share: float  # share of the run's true rounds in episodes with p < 0.2 (observed or not)
     region_days: int
 
 
@@ -62,8 +63,12 @@ def region_day_floor(truth, observed: np.ndarray, p: np.ndarray, p_floor: float 
     """The three estimators' median region-day errors for one simulated run (see module doc).
 
     ``truth``: the simulator's TruthTable; ``observed``: per truth row, whether any observation
-    perceived it; ``p``: per truth row, its observation probability."""
+    perceived it; ``p``: per truth row, its observation probability.  A run without fire gives
+    NaN errors and ``region_days`` 0."""
     fire = np.flatnonzero(truth.is_fire)
+    if not len(fire) or truth.count[fire].sum() <= 0:
+        nan = float("nan")
+        return Floor(nan, nan, nan, nan, nan, 0)
     c = truth.count[fire].astype(float)
     obs = observed[fire]
     pf = p[fire]

@@ -51,3 +51,14 @@ def test_weights_are_floored():
     f = region_day_floor(t, np.array([True]), np.array([0.001]), p_floor=0.5)
     assert f.horvitz_thompson == pytest.approx(1.0)  # 10 / 0.5 = 20 against 10
     assert f.thin_share == 1.0
+
+
+def test_a_run_without_fire_is_nan_not_a_warning():
+    import math
+    import warnings
+
+    t = _truth([5], [0], fire=[False])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f = region_day_floor(t, np.array([True]), np.ones(1))
+    assert f.region_days == 0 and math.isnan(f.observed_only) and math.isnan(f.horvitz_thompson)

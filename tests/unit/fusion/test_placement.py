@@ -208,3 +208,18 @@ def test_which_clusters_rest_on_one_bearing():
     cluster = np.array([0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
     loc = localize(obs, PROJ, FusionParams())
     assert P.single_bearing_clusters(cluster, 6, loc, source_codes(obs)).tolist() == [True, True] + [False] * 4
+
+
+def test_a_prior_given_for_some_groups_keeps_the_defaults_for_the_others():
+    """Overriding the explosion prior moves an explosion; a burst (its group not given) is placed
+    with the fitted default, as before (it raised KeyError inside fusion)."""
+    explosion = arrays([rec(1, "a", "10:00", "10:05", *_point(-4, 0), "E")])
+    only = dataclasses.replace(FusionParams(), placement_prior={"explosion": (1.0, 3.0, 0.5, 0.3, 0.0)})
+    ax, ay = _offset_km(fuse(explosion, FRAME, only))
+    dx, dy = _offset_km(fuse(explosion, FRAME))
+    assert abs(np.hypot(ax, ay) - np.hypot(dx, dy)) > 1.0  # the given prior is used
+    burst = arrays([rec(1, "a", "10:00", "10:05", *_point(-4, 0), "E", kind="burst",
+                        detail="small_arms")])
+    bx, by = _offset_km(fuse(burst, FRAME, only))
+    cx, cy = _offset_km(fuse(burst, FRAME))
+    assert (bx, by) == (cx, cy)
