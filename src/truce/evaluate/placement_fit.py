@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from truce.evaluate.run import SimCase, sim_case
+from truce.evaluate.seeds import _seeds
 from truce.fusion.params import FusionParams
 from truce.fusion.placement import (
     GRID_M,
@@ -131,14 +132,6 @@ def fit_spread(s: Samples, params: FusionParams, coverage: float = 0.9) -> float
         _, err, u90 = placed(s, params, mid)
         lo, hi = (mid, hi) if np.mean(err <= u90) < coverage else (lo, mid)
     return 0.5 * (lo + hi)
-
-
-def _seeds(text: str) -> list[int]:
-    out: list[int] = []
-    for part in text.split(","):
-        a, _, b = part.partition("-")
-        out += list(range(int(a), int(b) + 1)) if b else [int(a)]
-    return out
 
 
 def main(argv: list[str] | None = None) -> None:

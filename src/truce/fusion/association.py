@@ -38,8 +38,6 @@ from truce.fusion.params import FusionParams
 from truce.fusion.scoring import mahalanobis2
 
 
-
-
 @dataclass(frozen=True, eq=False)
 class AssociationInput:
     n: int

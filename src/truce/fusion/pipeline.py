@@ -20,7 +20,13 @@ import numpy as np
 from truce.fusion.association import AssociationInput, Associator, mutual_best
 from truce.fusion.counting import incident_counts
 from truce.fusion.gating import candidate_pairs, gate, segments
-from truce.fusion.lifecycle import end_logodds, group_median, is_explosive, link_ends, rejoin_sources
+from truce.fusion.lifecycle import (
+    end_logodds,
+    group_median,
+    is_explosive,
+    link_ends,
+    rejoin_sources,
+)
 from truce.fusion.localize import Localized, localize
 from truce.fusion.observations import BURST, DETAILS, KINDS, SHOT, ObservationArrays
 from truce.fusion.params import FusionParams

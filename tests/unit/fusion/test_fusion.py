@@ -3,7 +3,6 @@ batch == incremental, and a small simulated day."""
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from hypothesis import given, settings

@@ -18,7 +18,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, make_url, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    inspect,
+    make_url,
+    select,
+    update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from truce.errors import StorageError
@@ -32,7 +42,6 @@ from truce.service.ports import (
     ViolationRow,
 )
 from truce.storage.sql import mapping
-from truce.storage.sql.url import database_url, redact, sqlite_url  # noqa: F401 (re-export)
 from truce.storage.sql.tables import (
     incident_observations,
     incidents,
@@ -43,6 +52,7 @@ from truce.storage.sql.tables import (
     sources,
     violations,
 )
+from truce.storage.sql.url import database_url, redact, sqlite_url  # noqa: F401 (re-export)
 
 #: parameters per IN (...) query: below SQLite's historical 999-variable limit
 _IN_CHUNK = 900
