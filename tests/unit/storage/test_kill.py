@@ -93,3 +93,74 @@ def test_sigkill_mid_batch_leaves_record_consistent_and_rerun_completes(tmp_path
     uow.close()
     assert rep.ok and rep.entries == 2 and rep.rows == N + 1
     assert _counts(db) == (N + 1, 2)
+
+
+CHILD_URL = """
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from truce.service.ingest import ingest_jsonl
+from truce.storage.sql import SqlUnitOfWork
+
+src, url, progress = sys.argv[1:4]
+def report(lines, added):
+    Path(progress).write_text(f"{lines} {added}")
+ingest_jsonl(src, SqlUnitOfWork(url), now=datetime(2024, 12, 9, tzinfo=timezone.utc),
+             progress=report)
+Path(progress).write_text("done")
+"""
+
+N_PG = 150_000
+
+
+@pytest.mark.slow
+def test_sigkill_mid_batch_on_postgresql(tmp_path, pg_url):
+    """The same on PostgreSQL: the killed writer's open transaction (several COPY batches in) is
+    rolled back by the server, the record holds what it held and verifies, a re-run completes."""
+    from sqlalchemy import create_engine, text
+
+    src = write(tmp_path / "big.jsonl", n=N_PG, sources=200)
+    progress = tmp_path / "progress"
+    first = write(tmp_path / "first.jsonl", [{"id": "keep-1", "source": {"kind": "uav", "id": "u1"},
+                                              "time": "2024-12-08T01:00:00Z", "kind": "weapon",
+                                              "location": {"lat": 47.9, "lon": 37.6}}])
+    uow = SqlUnitOfWork(pg_url)
+    assert ingest_jsonl(first, uow, now=NOW).added == 1
+    uow.close()
+
+    proc = subprocess.Popen([sys.executable, "-c", CHILD_URL, str(src), pg_url, str(progress)])
+    deadline = time.monotonic() + 120
+    lines = 0
+    while time.monotonic() < deadline:
+        txt = progress.read_text() if progress.exists() else ""
+        assert txt != "done", "the ingest finished before it could be killed: raise N_PG"
+        if txt and int(txt.split()[0]) >= 30_000:  # several batches inside the open transaction
+            lines = int(txt.split()[0])
+            break
+        assert proc.poll() is None, "the ingesting process died on its own"
+        time.sleep(0.005)
+    os.kill(proc.pid, signal.SIGKILL)
+    assert proc.wait(timeout=30) == -signal.SIGKILL
+    assert 30_000 <= lines < N_PG
+
+    engine = create_engine(pg_url)
+    deadline = time.monotonic() + 30  # the server notices the dead connection and rolls back
+    while True:
+        with engine.connect() as c:
+            counts = (c.execute(text("select count(*) from observations")).scalar_one(),
+                      c.execute(text("select count(*) from ledger")).scalar_one())
+        if counts == (1, 1) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    engine.dispose()
+    assert counts == (1, 1)
+    uow = SqlUnitOfWork(pg_url)
+    with uow:
+        rep = verify_record(uow)
+        assert rep.ok and rep.entries == 1, rep.message()
+    r = ingest_jsonl(src, uow, now=NOW)  # waits for the record's lock if the server still holds it
+    assert (r.added, r.duplicates, r.rejected) == (N_PG, 0, [])
+    with uow:
+        rep = verify_record(uow)
+    uow.close()
+    assert rep.ok and rep.entries == 2 and rep.rows == N_PG + 1
