@@ -26,7 +26,7 @@ class ExportFormat(StrEnum):
 
 
 def _existing_db(db: str | Path | None) -> str:
-    """The URL of the record ``--db`` names (a SQLite file must exist)."""
+    """The URL of the record ``--db`` names (a SQLite file must exist; a database must hold a record)."""
     return record_url(db, must_exist=True)
 
 
