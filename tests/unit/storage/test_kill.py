@@ -45,6 +45,25 @@ def _counts(db: Path) -> tuple[int, int]:
                 c.execute("select count(*) from ledger").fetchone()[0])
 
 
+def _kill_when(proc: subprocess.Popen, progress: Path, ready) -> int:  # type: ignore[type-arg]
+    """SIGKILL the ingesting ``proc`` as soon as ``ready(lines read)`` holds (its progress file
+    says how far it is); the lines it had read."""
+    deadline = time.monotonic() + 120
+    lines = 0
+    while time.monotonic() < deadline:
+        txt = progress.read_text() if progress.exists() else ""
+        assert txt != "done", "the ingest finished before it could be killed: give it more lines"
+        if txt:
+            lines = int(txt.split()[0])
+            if ready(lines):
+                break
+        assert proc.poll() is None, "the ingesting process died on its own"
+        time.sleep(0.005)
+    os.kill(proc.pid, signal.SIGKILL)
+    assert proc.wait(timeout=30) == -signal.SIGKILL
+    return lines
+
+
 @pytest.mark.slow
 def test_sigkill_mid_batch_leaves_record_consistent_and_rerun_completes(tmp_path):
     src = write(tmp_path / "big.jsonl", n=N, sources=200)
@@ -58,21 +77,10 @@ def test_sigkill_mid_batch_leaves_record_consistent_and_rerun_completes(tmp_path
     uow.close()
 
     proc = subprocess.Popen([sys.executable, "-c", CHILD, str(src), str(db), str(progress)])
-    deadline = time.monotonic() + 120
-    lines = 0
-    while time.monotonic() < deadline:
-        txt = progress.read_text() if progress.exists() else ""
-        assert txt != "done", "the ingest finished before it could be killed: raise N"
-        if txt:
-            lines = int(txt.split()[0])
-            wal = Path(f"{db}-wal")
-            # several batches inserted inside the open transaction, and spilled to disk
-            if lines >= 50_000 and wal.exists() and wal.stat().st_size > 2_000_000:
-                break
-        assert proc.poll() is None, "the ingesting process died on its own"
-        time.sleep(0.005)
-    os.kill(proc.pid, signal.SIGKILL)
-    assert proc.wait(timeout=30) == -signal.SIGKILL
+    wal = Path(f"{db}-wal")
+    # several batches inserted inside the open transaction, and spilled to disk
+    lines = _kill_when(proc, progress, lambda n: n >= 50_000 and wal.exists()
+                       and wal.stat().st_size > 2_000_000)
     assert 50_000 <= lines < N
 
     # the record opens, holds exactly what it held before, and verifies
@@ -129,18 +137,8 @@ def test_sigkill_mid_batch_on_postgresql(tmp_path, pg_url):
     uow.close()
 
     proc = subprocess.Popen([sys.executable, "-c", CHILD_URL, str(src), pg_url, str(progress)])
-    deadline = time.monotonic() + 120
-    lines = 0
-    while time.monotonic() < deadline:
-        txt = progress.read_text() if progress.exists() else ""
-        assert txt != "done", "the ingest finished before it could be killed: raise N_PG"
-        if txt and int(txt.split()[0]) >= 30_000:  # several batches inside the open transaction
-            lines = int(txt.split()[0])
-            break
-        assert proc.poll() is None, "the ingesting process died on its own"
-        time.sleep(0.005)
-    os.kill(proc.pid, signal.SIGKILL)
-    assert proc.wait(timeout=30) == -signal.SIGKILL
+    # several batches inside the open transaction
+    lines = _kill_when(proc, progress, lambda n: n >= 30_000)
     assert 30_000 <= lines < N_PG
 
     engine = create_engine(pg_url)
