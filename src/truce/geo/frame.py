@@ -14,7 +14,7 @@ from shapely.geometry.base import BaseGeometry
 from truce.agreement.model import Agreement
 from truce.errors import GeometryError
 from truce.geo.crs import GEOD, MetricProjection, auto_crs
-
+from truce.geo.polyline import points_along
 
 _CHUNK = 32_768  # points per STRtree query: bounds memory and keeps the arrays in cache
 #: Consecutive segments per STRtree item (see AgreementFrame.from_agreement).
@@ -177,12 +177,7 @@ class AgreementFrame:
         :meth:`side_of_normal` to know which party's area that is.
         """
         s = np.clip(np.asarray(distance_m, dtype=float), 0.0, self.line_length_m)
-        seg = np.clip(np.searchsorted(self.seg_offset_m, s, side="right") - 1, 0, len(self.seg_a) - 1)
-        ab = self.seg_b[seg] - self.seg_a[seg]
-        length = np.hypot(ab[:, 0], ab[:, 1])
-        t = (s - self.seg_offset_m[seg]) / np.where(length > 0, length, 1.0)
-        p = self.seg_a[seg] + ab * np.clip(t, 0, 1)[:, None]
-        u = ab / np.where(length > 0, length, 1.0)[:, None]
+        p, u = points_along(self.seg_a, self.seg_b, self.seg_offset_m, s)
         return p[:, 0], p[:, 1], -u[:, 1], u[:, 0]
 
     # -- areas ------------------------------------------------------------------------------

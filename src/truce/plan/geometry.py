@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from truce.errors import GeometryError
 from truce.geo.frame import AgreementFrame
+from truce.geo.polyline import points_along
 
 #: ``side(x, y) -> int array``: which party holds each point (-1: none, e.g. water).
 SideFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -80,14 +81,9 @@ class LineGeometry:
     def points_along(self, part: int, s_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Points at distances ``s_m`` along one part (clamped), and the unit left normals."""
         v = self.vertices[part]
-        seg = np.diff(v, axis=0)
-        seg_len = np.hypot(seg[:, 0], seg[:, 1])
-        off = np.r_[0.0, np.cumsum(seg_len)]
+        off = np.r_[0.0, np.cumsum(np.hypot(*np.diff(v, axis=0).T))]
         s = np.clip(np.asarray(s_m, dtype=float), 0.0, off[-1])
-        i = np.clip(np.searchsorted(off, s, side="right") - 1, 0, len(seg) - 1)
-        t = (s - off[i]) / np.where(seg_len[i] > 0, seg_len[i], 1.0)
-        p = v[i] + seg[i] * t[:, None]
-        u = seg[i] / np.where(seg_len[i] > 0, seg_len[i], 1.0)[:, None]
+        p, u = points_along(v[:-1], v[1:], off[:-1], s)
         return p, np.column_stack([-u[:, 1], u[:, 0]])
 
     # -- samples and candidate sites --------------------------------------------------------
