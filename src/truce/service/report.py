@@ -93,12 +93,15 @@ def compute_alerts(violations: Sequence[Mapping[str, Any]], day: date, *,
 
 # ---------------------------------------------------------------------------------------- model
 
-def build_report(uow: UnitOfWork, day: date | None, *, trend_days: int = 30) -> dict[str, Any]:
+def build_report(uow: UnitOfWork, day: date | None, *, trend_days: int = 30,
+                 frame: Any = None) -> dict[str, Any]:
     """The report of local date ``day`` (default: the last day with incidents) as its model:
-    every figure the Markdown and HTML show (see :mod:`truce.reports.daily.model`)."""
+    every figure the Markdown and HTML show (see :mod:`truce.reports.daily.model`).  ``frame``:
+    the record's agreement frame when the caller has it (else built from the record)."""
+    from truce.geo.frame import AgreementFrame
     from truce.service.process import stored_agreement
 
-    ra = stored_agreement(uow)
+    frame = frame or AgreementFrame.from_agreement(stored_agreement(uow).agreement)
     head = content_head(uow)
     st = _reviewed(uow)
     span = record_days(st.incidents)
@@ -109,15 +112,14 @@ def build_report(uow: UnitOfWork, day: date | None, *, trend_days: int = 30) -> 
     elif not span[0] <= day <= span[1]:
         raise ValidationError(f"no incidents on {day}: the record holds incidents from "
                               f"{span[0]} to {span[1]}", field="--date")
-    return _model(st, ra.agreement, day, head, trend_days=trend_days, first_day=span[0])
+    return _model(st, frame, day, head, trend_days=trend_days, first_day=span[0])
 
 
-def _model(st: _State, agreement: Any, day: date, head: ContentHead, *, trend_days: int,
+def _model(st: _State, frame: Any, day: date, head: ContentHead, *, trend_days: int,
            first_day: date) -> dict[str, Any]:
-    from truce.geo.frame import AgreementFrame
     from truce.reports.daily.model import build_daily_model
 
-    frame = AgreementFrame.from_agreement(agreement)
+    agreement = frame.agreement
     integrity = {
         "head_hash": head.entry_hash, "seq": head.seq, "ledger_entries": head.entries,
         "how_to_check": (
@@ -181,13 +183,11 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return fmts
 
 
-def report_figures(model: Mapping[str, Any], agreement: Any) -> dict[str, bytes]:
-    """The map and the trend chart of ``model`` as PNG bytes."""
-    from truce.geo.frame import AgreementFrame
+def report_figures(model: Mapping[str, Any], frame: Any) -> dict[str, bytes]:
+    """The map and the trend chart of ``model`` (on the agreement ``frame``) as PNG bytes."""
     from truce.reports.daily.charts import map_png, trend_png
 
-    return {"map": map_png(model, AgreementFrame.from_agreement(agreement)),
-            "trend": trend_png(model)}
+    return {"map": map_png(model, frame), "trend": trend_png(model)}
 
 
 def write_report(uow: UnitOfWork, day: date | None, out: str | Path, *,
@@ -196,6 +196,7 @@ def write_report(uow: UnitOfWork, day: date | None, out: str | Path, *,
     """Build the report of ``day`` and write ``report-<date>.{md,html,json}`` (and the map and
     trend PNGs beside the Markdown) into ``out``.  With ``now``, record the issue in the ledger:
     one ``report`` entry per file written, with its SHA-256 and the head it was built from."""
+    from truce.geo.frame import AgreementFrame
     from truce.reports.daily.render import figure_names, render_html, render_json, render_markdown
     from truce.service.ledger import head_hash, record_report_issued
     from truce.service.process import stored_agreement
@@ -204,7 +205,8 @@ def write_report(uow: UnitOfWork, day: date | None, out: str | Path, *,
     # the head before anything is read: the issue is recorded only if nothing was written since,
     # so the figures are those of the record at this head
     based_on = head_hash(uow)
-    model = build_report(uow, day, trend_days=trend_days)
+    frame = AgreementFrame.from_agreement(stored_agreement(uow).agreement)  # loaded once
+    model = build_report(uow, day, trend_days=trend_days, frame=frame)
     d = date.fromisoformat(model["date"])
     out = Path(out)
     try:
@@ -213,7 +215,7 @@ def write_report(uow: UnitOfWork, day: date | None, out: str | Path, *,
         raise ValidationError(f"cannot create the directory {out}: {exc.strerror}; choose a "
                               f"directory you can write to", field="--out") from None
     files: dict[str, tuple[Path, bytes]] = {}
-    figures = report_figures(model, stored_agreement(uow).agreement) if (
+    figures = report_figures(model, frame) if (
         "md" in formats or "html" in formats) else {}
     stem = f"report-{model['date']}"
     if "json" in formats:
