@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -26,6 +26,10 @@ _DB_HELP = "The record: a SQLite file or a postgresql:// URL (default $TRUCE_DB 
 _ANALYST_HELP = "Who reviews (default $TRUCE_ANALYST; required)."
 _REASON_HELP = "Why (required; kept in the record)."
 STATUSES = ("unreviewed", "confirmed", "rejected")
+# the options every review command shares, declared once
+Analyst = Annotated[str | None, typer.Option("--analyst", envvar="TRUCE_ANALYST", help=_ANALYST_HELP)]
+Reason = Annotated[str | None, typer.Option("--reason", help=_REASON_HELP)]
+Db = Annotated[str | None, typer.Option("--db", help=_DB_HELP)]
 
 
 def _uow(db: str | Path | None, write: bool):  # type: ignore[no-untyped-def]
@@ -85,7 +89,7 @@ def list_cmd(
     status: str | None = typer.Option(None, "--status",
                                       help="Only unreviewed, confirmed or rejected incidents."),
     fmt: Format = typer.Option(Format.table, "--format", help="table or json"),
-    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    db: Db = None,
 ) -> None:
     """List the incidents of the reviewed state with their review status, then the orphaned
     reviews (whose incident no longer exists after re-processing).
@@ -124,7 +128,7 @@ def list_cmd(
 @handle_errors
 def show_cmd(
     incident: str = typer.Argument(..., help="Incident id."),
-    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    db: Db = None,
 ) -> None:
     """Show one incident of the reviewed state as JSON: its record, review status, the reviews
     behind it, and its violations.
@@ -160,10 +164,9 @@ def show_cmd(
 @handle_errors
 def confirm_cmd(
     incident: str = typer.Argument(..., help="Incident id."),
-    analyst: str | None = typer.Option(None, "--analyst", envvar="TRUCE_ANALYST",
-                                       help=_ANALYST_HELP),
-    reason: str | None = typer.Option(None, "--reason", help=_REASON_HELP),
-    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    analyst: Analyst = None,
+    reason: Reason = None,
+    db: Db = None,
 ) -> None:
     """Confirm an incident (a new review entry in the ledger).
 
@@ -176,10 +179,9 @@ def confirm_cmd(
 @handle_errors
 def reject_cmd(
     incident: str = typer.Argument(..., help="Incident id."),
-    analyst: str | None = typer.Option(None, "--analyst", envvar="TRUCE_ANALYST",
-                                       help=_ANALYST_HELP),
-    reason: str | None = typer.Option(None, "--reason", help=_REASON_HELP),
-    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    analyst: Analyst = None,
+    reason: Reason = None,
+    db: Db = None,
 ) -> None:
     """Reject an incident: it stays in the record, reports leave it out of their counts and
     its violations out of theirs.
@@ -193,10 +195,9 @@ def reject_cmd(
 @handle_errors
 def merge_cmd(
     incidents: list[str] = typer.Argument(..., help="Two or more incident ids."),
-    analyst: str | None = typer.Option(None, "--analyst", envvar="TRUCE_ANALYST",
-                                       help=_ANALYST_HELP),
-    reason: str | None = typer.Option(None, "--reason", help=_REASON_HELP),
-    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    analyst: Analyst = None,
+    reason: Reason = None,
+    db: Db = None,
 ) -> None:
     """Merge incidents into one, recomputed by fusion from the union of their observations
     (location, uncertainty, count) and adjudicated again.
@@ -213,10 +214,9 @@ def split_cmd(
     group: list[str] = typer.Option(..., "--group",
                                     help="Observations (SOURCE/ID, comma-separated) of one new "
                                          "incident; repeat; the rest form one more."),
-    analyst: str | None = typer.Option(None, "--analyst", envvar="TRUCE_ANALYST",
-                                       help=_ANALYST_HELP),
-    reason: str | None = typer.Option(None, "--reason", help=_REASON_HELP),
-    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    analyst: Analyst = None,
+    reason: Reason = None,
+    db: Db = None,
 ) -> None:
     """Split an incident into one incident per group of its observations, each recomputed by
     fusion and adjudicated again.
@@ -243,10 +243,9 @@ def correct_cmd(
                                    help="FIELD=VALUE (count, kind, detail, direction, "
                                         "bearing_deg, distance_km, time, ...); a JSON value or "
                                         "text; null removes the field.  Repeat."),
-    analyst: str | None = typer.Option(None, "--analyst", envvar="TRUCE_ANALYST",
-                                       help=_ANALYST_HELP),
-    reason: str | None = typer.Option(None, "--reason", help=_REASON_HELP),
-    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    analyst: Analyst = None,
+    reason: Reason = None,
+    db: Db = None,
 ) -> None:
     """Correct fields of an observation.  The submitted record stays verbatim; the correction
     is a review entry, and the next `truce process` fuses the corrected values.
@@ -266,7 +265,7 @@ def correct_cmd(
 @handle_errors
 def history_cmd(
     fmt: Format = typer.Option(Format.table, "--format", help="table or json"),
-    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    db: Db = None,
 ) -> None:
     """List every review entry, oldest first: who did what to which incident or observation,
     when and why.
