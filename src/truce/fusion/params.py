@@ -99,7 +99,7 @@ class FusionParams:
     wls_iterations: int = 2
     #: final placement (placement.py): an end cluster resting on one observer's bearing (no
     #: located report) is moved along it to the posterior median of its distance under
-    #: ``placement_prior`` (per group, see its default), after association - the observations'
+    #: ``placement_prior`` (per group, see its default; groups not given keep it), after association - the observations'
     #: own Gaussians are unchanged.  ``placement_spread`` scales the posterior's standard
     #: deviation into the radial sigma of the covariance: fitted so that 90% of those clusters'
     #: true locations lie within ``uncertainty_m`` on the training seeds 101-105
@@ -116,3 +116,8 @@ class FusionParams:
     #: training seeds 101-105, typical and escalation days - not on the evaluation seeds 11-15
     #: (docs/fusion.md)
     count_scale_by_kind: dict[str, float] = field(default_factory=_default_count_scale)
+
+    def __post_init__(self) -> None:
+        # a prior given for some groups keeps the fitted defaults for the others
+        object.__setattr__(self, "placement_prior",
+                           {**_default_placement_prior(), **self.placement_prior})

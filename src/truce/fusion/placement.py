@@ -40,7 +40,7 @@ from truce.fusion.observations import (
     SHOT,
     ObservationArrays,
 )
-from truce.fusion.params import FusionParams, _default_placement_prior
+from truce.fusion.params import FusionParams
 
 #: groups of reports with their own distance prior, in code order
 GROUPS: tuple[str, ...] = ("explosion", "explosion_acoustic", "projectile", "burst", "flare")
@@ -87,8 +87,7 @@ def posterior_median(group: np.ndarray, n: np.ndarray, stated_m: np.ndarray, par
     sd = np.empty(len(uniq))
     for g in np.unique(ug):  # a handful of groups
         rows = np.flatnonzero(ug == g)
-        # a group the caller's prior leaves out keeps the fitted default
-        prior = params.placement_prior.get(GROUPS[g]) or _default_placement_prior()[GROUPS[g]]
+        prior = params.placement_prior[GROUPS[g]]
         lp = log_posterior(GRID_M[None, :], prior, ust[rows, None], un[rows, None])
         p = np.exp(lp - lp.max(axis=1, keepdims=True))
         c = np.cumsum(p, axis=1)
