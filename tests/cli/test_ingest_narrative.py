@@ -3,6 +3,7 @@ accounted for, idempotently."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from typer.testing import CliRunner
@@ -41,3 +42,25 @@ def test_unknown_suffix_exits_2(tmp_path):
     f.write_text("a,b\n")
     r = CliRunner().invoke(app, ["ingest", str(f), "--db", str(tmp_path / "r.db")])
     assert r.exit_code == 2 and "narrative report (.txt)" in r.stderr
+
+
+def test_one_teams_reports_of_two_days_both_go_in(tmp_path):
+    """The same sentences on another day are other observations: ids carry the report date."""
+    day1, day2 = tmp_path / "d1", tmp_path / "d2"
+    day1.mkdir()
+    day2.mkdir()
+    (day1 / "team-02.txt").write_text(REPORT, encoding="utf-8")
+    (day2 / "team-02.txt").write_text(REPORT.replace("8 December", "9 December"), encoding="utf-8")
+    db = tmp_path / "r.db"
+    runner = CliRunner()
+    for f in (day1 / "team-02.txt", day2 / "team-02.txt"):
+        r = runner.invoke(app, ["ingest", str(f), "--db", str(db)])
+        assert r.exit_code == 0, r.output
+        assert "added 2, duplicates 0, rejected 2" in r.stdout, r.stdout
+    with sqlite3.connect(db) as c:
+        rows = c.execute("select obs_id, record_json from observations order by obs_id").fetchall()
+    assert [r[0] for r in rows] == ["team-02-20241208-s1-1", "team-02-20241208-s2-1",
+                                    "team-02-20241209-s1-1", "team-02-20241209-s2-1"]
+    times = [json.loads(r[1])["time"] for r in rows]  # an interval, or an instant (a string)
+    starts = [t["start"] if isinstance(t, dict) else t for t in times]
+    assert [s[:10] for s in starts] == ["2024-12-08", "2024-12-08", "2024-12-09", "2024-12-09"]

@@ -29,7 +29,7 @@ def test_parse_prints_jsonl_and_summary(tmp_path):
     assert res.exit_code == 0, res.output
     recs = [json.loads(line) for line in res.stdout.splitlines()]
     assert [(r["id"], r["kind"], r["count"], r["direction"], r["distance_km"], r["time"])
-            for r in recs] == [("patrol-003-s1-1", "explosion", 12, "NE", [3.0, 5.0],
+            for r in recs] == [("patrol-003-20241208-s1-1", "explosion", 12, "NE", [3.0, 5.0],
                                 {"start": "2024-12-08T21:43:00+02:00",
                                  "end": "2024-12-08T21:54:00+02:00"})]
     assert "Donetsk: 12 ceasefire violations, 12 explosions" in res.stderr

@@ -160,7 +160,9 @@ def parse_report(
     gazetteer
         A :class:`~truce.gazetteer.Gazetteer` or a :class:`PlaceResolver` (shares its cache).
     source_id
-        ``source.id`` and the id prefix of the records (default ``report``).
+        ``source.id`` and the id prefix of the records (default ``report``).  A record's id is
+        ``<source_id>-<report date YYYYMMDD>-s<sentence>-<k>`` (``k``: the event's rank in its
+        sentence), so one team's daily reports never share an id.
     default_region
         The region when the heading names none.
     report
@@ -298,7 +300,7 @@ def parse_report(
             continue
         partial.extend(dropped)
         for k, rec in enumerate(out, 1):
-            rec["id"] = f"{sid}-s{s.number}-{k}"
+            rec["id"] = f"{sid}-{day:%Y%m%d}-s{s.number}-{k}"
             records.append(rec)
             whens.append(when)
     # A report runs in time order; when most of its times fell after a midnight rollover, the
