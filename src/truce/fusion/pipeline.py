@@ -159,12 +159,12 @@ def _fuse_sorted(obs_by_key: ObservationArrays, frame: AgreementFrame, params: F
     t1c = _fallback(group_median(cluster, np.where(vague, np.nan, obs.t_end), k),
                     group_median(cluster, obs.t_end, k))
     explosive = np.bincount(cluster, ~is_explosive(obs.kind), k) == 0
+    mx, my, cxx, cxy, cyy = place_weak(cluster, obs, loc, src, mx, my, cxx, cxy, cyy, params)  # final locations
     side = frame.party_index(mx, my) if k else np.zeros(0, np.int8)
     logodds = end_logodds(cluster, k, obs.detail_code)
     inc_of_cluster = link_ends(cluster[li], cluster[lj], explosive, mx, my, t0c, t1c, side, logodds, params,
                                rejoin_sources(cluster, src, obs.detail_code, params.rejoin_stated_only),
                                lambda c: frame.nearest_on_line(mx[c], my[c])[3])
-    mx, my, cxx, cxy, cyy = place_weak(cluster, obs, loc, src, mx, my, cxx, cxy, cyy, params)  # final locations
     loc = Localized(**{f.name: getattr(loc, f.name)[back] for f in dataclasses.fields(loc)})
     return _assemble(obs_by_key, loc, frame, params, cluster[back], inc_of_cluster, component[back],
                      mx, my, cxx, cxy, cyy, logodds, vague[back], src_by_key)
