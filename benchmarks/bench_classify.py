@@ -19,9 +19,9 @@ from shapely.geometry import Point
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import SHARED_DATA, report, timed  # noqa: E402
-from truce.agreement.loader import load_agreement  # noqa: E402
-from truce.geo import AgreementFrame, classify  # noqa: E402
+from benchmarks.common import SHARED_DATA, report, timed
+from truce.agreement.loader import load_agreement
+from truce.geo import AgreementFrame, classify
 
 
 def _agreement():

@@ -162,7 +162,7 @@ def _weapon(v: Any) -> dict[str, Any] | None:
             "caliber_mm": cal if isinstance(cal, (int, float)) and not isinstance(cal, bool) else None}
 
 
-def _parse(rec: Mapping[str, Any]) -> dict[str, Any]:  # noqa: C901 - one branch per field
+def _parse(rec: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(rec, Mapping):
         raise _Bad("", "a record must be a JSON object")
     rid = rec.get("id")

@@ -202,7 +202,7 @@ def _position_phrases(net: Network, places: Places) -> np.ndarray:
     for place, off, c in zip(p.place.tolist(), p.offset_km.tolist(), p.compass.tolist()):
         name = places.names[place]
         out.append(f"in {name}" if off == 0 else f"{km(off)} km {DIRECTION_WORDS[c]} of {name}")
-    return np.array(out if out else [""], dtype=object)
+    return np.array(out or [""], dtype=object)
 
 
 def _numbers(count: np.ndarray, rng: np.random.Generator) -> np.ndarray:

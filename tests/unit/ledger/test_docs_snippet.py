@@ -25,7 +25,7 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "record.md"
 
 def _snippet() -> str:
     text = DOC.read_text("utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
     return next(b for b in blocks if "Re-verify" in text and "import hashlib" in b)
 
 

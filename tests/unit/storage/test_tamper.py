@@ -4,7 +4,7 @@ the rows are changed behind truce's back with plain SQL)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine
@@ -17,8 +17,8 @@ from truce.storage.sql import SqlUnitOfWork
 from .conftest import NOW, SQL_BACKENDS, record_url
 from .synth import record, write
 
-DAY0 = datetime(2024, 12, 7, 22, 0, tzinfo=timezone.utc)
-DAY1 = datetime(2024, 12, 8, 22, 0, tzinfo=timezone.utc)
+DAY0 = datetime(2024, 12, 7, 22, 0, tzinfo=UTC)
+DAY1 = datetime(2024, 12, 8, 22, 0, tzinfo=UTC)
 
 
 def _incident(i: int, keys: list[str], start: str = "2024-12-08T01:00:00Z") -> dict:
@@ -38,7 +38,7 @@ def record_db(request, tmp_path):
                     start=DAY0, end=DAY1, now=NOW)
     ingest_jsonl(write(tmp_path / "b.jsonl", [record(1000)]), uow, now=NOW)
     store_incidents(uow, [_incident(1, ["op-001/op-001-0001000"])],
-                    start=DAY0, end=datetime(2024, 12, 8, 2, 0, tzinfo=timezone.utc), now=NOW)
+                    start=DAY0, end=datetime(2024, 12, 8, 2, 0, tzinfo=UTC), now=NOW)
     uow.close()
     return db
 
