@@ -83,10 +83,10 @@ FRAMES: dict[tuple[str, bool], tuple[str, ...]] = {
     ("camera", False): ("It also recorded {obj}{dd}{time}.", "{Time}, the camera recorded {obj}{dd}.",
                         "The camera also recorded {obj}{dd}{time}."),
     ("acoustic", True): (
-        "The acoustic sensor {pos} registered {obj} on a bearing of {b} degrees"
-        " (plus or minus {sg} degrees){time}.",
-        "{Time}, the acoustic sensor {pos} registered {obj} on a bearing of {b} degrees"
-        " (plus or minus {sg} degrees)."),
+        ("The acoustic sensor {pos} registered {obj} on a bearing of {b} degrees"
+         " (plus or minus {sg} degrees){time}."),
+        ("{Time}, the acoustic sensor {pos} registered {obj} on a bearing of {b} degrees"
+         " (plus or minus {sg} degrees).")),
     ("acoustic", False): (
         "It also registered {obj} on a bearing of {b} degrees (plus or minus {sg} degrees){time}.",
         "{Time}, it registered {obj} on a bearing of {b} degrees (plus or minus {sg} degrees)."),

@@ -112,17 +112,17 @@ def test_one_changed_byte_is_named(record_db, table, column, where, seq, where_t
 
 @pytest.mark.parametrize("sql,seq", [
     ("delete from observations where obs_id = 'op-002-0000005'", 1),
-    ("insert into observations (source_id, obs_id, content_hash, record_json, kind, t_start, "
-     "t_end, ingest_batch) select source_id, 'forged', content_hash, record_json, kind, t_start, "
-     "t_end, 3 from observations where pk = 1", 3),
+    (("insert into observations (source_id, obs_id, content_hash, record_json, kind, t_start, "
+      "t_end, ingest_batch) select source_id, 'forged', content_hash, record_json, kind, t_start, "
+      "t_end, 3 from observations where pk = 1"), 3),
     # (the first link stored, and an incident whose links are left dangling where the
     # database allows it; PostgreSQL's foreign keys do not, so its links go too)
-    ("delete from incident_observations where incident_pk = 1 and observation_pk = 1; "
-     "{dangling}delete from incidents where pk = 2", 2),
+    (("delete from incident_observations where incident_pk = 1 and observation_pk = 1; "
+      "{dangling}delete from incidents where pk = 2"), 2),
     ("delete from ledger where seq = 4", 4),
     ("delete from incident_observations where incident_pk = 3", 4),
-    ("update incident_observations set observation_pk = 7 where incident_pk = 1 "
-     "and observation_pk = 1", 2),
+    (("update incident_observations set observation_pk = 7 where incident_pk = 1 "
+      "and observation_pk = 1"), 2),
 ])
 def test_lost_or_forged_rows_are_named(record_db, sql, seq):
     pg = record_db.startswith("postgresql")
