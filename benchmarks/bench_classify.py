@@ -64,7 +64,7 @@ def naive_loop(frame: AgreementFrame, lon: np.ndarray, lat: np.ndarray, *, prepa
 
 
 def main(n: int | None = None) -> None:
-    n = n or int(os.environ.get("TRUCE_BENCH_POINTS", 1_000_000))
+    n = n or int(os.environ.get("TRUCE_BENCH_POINTS", "1000000"))
     agreement = _agreement()
     frame = AgreementFrame.from_agreement(agreement)
     rng = np.random.default_rng(0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -198,7 +199,7 @@ def _parse(rec: Mapping[str, Any]) -> dict[str, Any]:
         lsig = rec["location"].get("sigma_m", 1000.0)
         if not isinstance(lsig, (int, float)) or not lsig > 0:
             raise _Bad("location.sigma_m", "must be a positive number")
-    if olon != olon and llon != llon:
+    if math.isnan(olon) and math.isnan(llon):  # neither observer nor location given
         raise _Bad("observer", "required unless location is given")
     bearing = bsig = np.nan
     compass = False
