@@ -1,14 +1,15 @@
-# truce — the commands a new user and CI run.  `make demo`, `make test`, `make bench`.
+# truce — the commands a new user and CI run.  `make demo`, `make lint`, `make test`, `make bench`.
 PY      ?= python3
 VENV    ?= .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 OUT     ?= out/demo
 
-.PHONY: help install demo test bench clean pg test-pg
+.PHONY: help install demo lint test bench clean pg test-pg
 
 help:
 	@echo "make demo   - create .venv, install truce, run the main job on the embedded default"
+	@echo "make lint   - ruff check the whole repository (rules in pyproject.toml)"
 	@echo "make test   - run the whole test suite"
 	@echo "make bench  - run the benchmarks in benchmarks/ (throughput beside a baseline)"
 	@echo "make pg     - install/start PostgreSQL + PostGIS (Debian packages), print TRUCE_TEST_PG_URL"
@@ -24,6 +25,9 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/truce demo --out $(OUT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q

@@ -19,9 +19,9 @@ from shapely.geometry import Point
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import SHARED_DATA, report, timed  # noqa: E402
-from truce.agreement.loader import load_agreement  # noqa: E402
-from truce.geo import AgreementFrame, classify  # noqa: E402
+from benchmarks.common import SHARED_DATA, report, timed
+from truce.agreement.loader import load_agreement
+from truce.geo import AgreementFrame, classify
 
 
 def _agreement():
@@ -64,7 +64,7 @@ def naive_loop(frame: AgreementFrame, lon: np.ndarray, lat: np.ndarray, *, prepa
 
 
 def main(n: int | None = None) -> None:
-    n = n or int(os.environ.get("TRUCE_BENCH_POINTS", 1_000_000))
+    n = n or int(os.environ.get("TRUCE_BENCH_POINTS", "1000000"))
     agreement = _agreement()
     frame = AgreementFrame.from_agreement(agreement)
     rng = np.random.default_rng(0)

@@ -57,7 +57,7 @@ def main(n: int | None = None) -> None:
         print(f"fusion: {lo:,}->{hi:,} time x{times[hi] / times[lo]:.0f} (CPU x{cpu[hi] / cpu[lo]:.0f}) "
               f"for x{hi // lo} data", flush=True)
     try:
-        from truce.evaluate.baseline import dbscan_labels, _family
+        from truce.evaluate.baseline import _family, dbscan_labels
         from truce.fusion.localize import localize
         from truce.fusion.params import FusionParams
     except ImportError:

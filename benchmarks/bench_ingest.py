@@ -11,12 +11,12 @@ import sqlite3
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import report  # noqa: E402
+from benchmarks.common import report
 
 KINDS = ("explosion", "burst", "shot", "projectile", "flare")
 DIRS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
@@ -85,7 +85,7 @@ def main(n: int | None = None) -> None:
               f"{time.perf_counter() - t0:.1f} s", flush=True)
         base = naive_rate(src, work)
         uow = SqlUnitOfWork(sqlite_url(work / "truce.db"))
-        now = datetime(2025, 1, 1, tzinfo=timezone.utc)
+        now = datetime(2025, 1, 1, tzinfo=UTC)
         t0 = time.perf_counter()
         res = ingest_jsonl(src, uow, now=now)
         dt = time.perf_counter() - t0

@@ -60,8 +60,8 @@ def naive_grammar(sentences: list[str]) -> int:
     from truce.intake.narrative import grammar
     from truce.intake.narrative import lexicon as lx
 
-    pats = [re.compile(rf"{grammar.COUNT}\s+(?:{p})", re.I) for p, _, _ in grammar.KIND_ROWS]
-    pats += [re.compile(p, re.I) for p, _, _, _ in lx.WEAPON_SYSTEMS]
+    pats = [re.compile(rf"{grammar.COUNT}\s+(?:{p})", re.IGNORECASE) for p, _, _ in grammar.KIND_ROWS]
+    pats += [re.compile(p, re.IGNORECASE) for p, _, _, _ in lx.WEAPON_SYSTEMS]
     pats += [re.compile(grammar.POSITION), re.compile(grammar.DIRECTION)]
     found = 0
     for s in sentences:

@@ -29,7 +29,7 @@ def main() -> int:
         t0 = time.perf_counter()
         try:
             mod.main(100_000) if quick else mod.main()
-        except Exception as exc:  # a benchmark failing must not hide the others
+        except Exception as exc:  # noqa: BLE001 - a benchmark failing must not hide the others
             failed += 1
             print(f"{name}: FAILED: {type(exc).__name__}: {exc}")
         print(f"  ({name} took {time.perf_counter() - t0:.1f} s)")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import numpy as np
@@ -184,7 +184,7 @@ def _pipeline(sim_dir: Path, out: Path, step: Callable[[str, float], None]):  # 
     """The record stages, as `truce ingest / process / verify / report / export / evaluate` run
     them: ingest into a fresh SQLite record, fuse and adjudicate, verify, write the daily report
     of the last day, export and score the incidents."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from truce.service.ingest import ingest_jsonl
     from truce.service.process import evaluate_record, export_incidents, process_record
@@ -197,7 +197,7 @@ def _pipeline(sim_dir: Path, out: Path, step: Callable[[str, float], None]):  # 
         p.unlink(missing_ok=True)
     uow = SqlUnitOfWork(sqlite_url(db))
     try:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         step("ingest", 0.45)
         added = ingest_jsonl(sim_dir / "observations.jsonl", uow, now=now).added
         step("fuse and adjudicate", 0.5)

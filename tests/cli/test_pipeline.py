@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import typer
@@ -37,7 +37,7 @@ def db(tmp_path, sim_dir):
     path = tmp_path / "r.db"
     uow = SqlUnitOfWork(sqlite_url(path))
     try:
-        r = ingest_jsonl(sim_dir / "observations.jsonl", uow, now=datetime.now(timezone.utc))
+        r = ingest_jsonl(sim_dir / "observations.jsonl", uow, now=datetime.now(UTC))
     finally:
         uow.close()
     assert r.added > 20 and not r.rejected
@@ -88,7 +88,7 @@ def test_process_stores_incidents_and_is_repeatable(db):
     from truce.storage.sql import SqlUnitOfWork, sqlite_url
 
     uow = SqlUnitOfWork(sqlite_url(db))
-    assert ingest_jsonl(more, uow, now=datetime(2024, 12, 9, tzinfo=timezone.utc)).added == 1
+    assert ingest_jsonl(more, uow, now=datetime(2024, 12, 9, tzinfo=UTC)).added == 1
     uow.close()
     r = _process(db)
     assert r.exit_code == 0, r.output

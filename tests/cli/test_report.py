@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -44,7 +44,7 @@ def record(tmp_path_factory):
     db = out / "record.db"
     uow = SqlUnitOfWork(sqlite_url(db))
     try:
-        now = datetime(2024, 12, 11, tzinfo=timezone.utc)
+        now = datetime(2024, 12, 11, tzinfo=UTC)
         ingest_jsonl(out / "observations.jsonl", uow, now=now)
         process_record(uow, now=now, agreement=AGREEMENT)
     finally:
@@ -161,7 +161,7 @@ def test_no_record_and_unprocessed_record_exit_2(record, tmp_path):
     fresh = tmp_path / "fresh.db"
     uow = SqlUnitOfWork(sqlite_url(fresh))
     try:
-        ingest_jsonl(record.parent / "observations.jsonl", uow, now=datetime.now(timezone.utc))
+        ingest_jsonl(record.parent / "observations.jsonl", uow, now=datetime.now(UTC))
     finally:
         uow.close()
     r = _run(fresh, tmp_path / "r")
@@ -181,7 +181,7 @@ def test_rejected_incidents_are_left_out_and_counted(db, tmp_path):
                 if r["kind"] in CEASEFIRE_VIOLATION_KINDS]
         big = max(fire, key=lambda r: (r["count"], r["id"]))
         reject(uow, big["id"], analyst="test", reason="duplicate of a post's report",
-               now=datetime(2024, 12, 11, 8, tzinfo=timezone.utc))
+               now=datetime(2024, 12, 11, 8, tzinfo=UTC))
     finally:
         uow.close()
     r = _run(db, tmp_path / "after", "--format", "json,md")

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from truce.cli.main import app
-from truce.sim.scenario import parse_schedule
 from truce.errors import ValidationError
+from truce.sim.scenario import parse_schedule
 
 runner = CliRunner()
 BASE = ["simulate", "--agreement", "ukraine-2024-12-07", "--start", "2024-12-08", "--days", "1",

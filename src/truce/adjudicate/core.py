@@ -13,7 +13,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
@@ -55,7 +55,7 @@ def _point(rec: Mapping[str, Any], key: str) -> tuple[float, float]:
 def _utc_date(start: Any) -> str:
     try:
         return datetime.fromisoformat(str(start)).astimezone(
-            timezone.utc).date().isoformat()
+            UTC).date().isoformat()
     except ValueError:
         return ""
 

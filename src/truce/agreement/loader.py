@@ -202,7 +202,7 @@ def read_geojson_features(path: Path, field: str = "") -> list[tuple[dict[str, A
             raise AgreementError("feature without a geometry", where=str(path), field=loc)
         try:
             geom = shape(f["geometry"])
-        except Exception as exc:  # shapely raises several types for malformed coordinates
+        except Exception as exc:  # noqa: BLE001 - shapely raises several types for malformed coordinates
             raise AgreementError(f"malformed geometry ({exc})", where=str(path), field=loc) from None
         if geom.is_empty:
             raise AgreementError("empty geometry", where=str(path), field=loc)

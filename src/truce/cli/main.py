@@ -35,7 +35,16 @@ def _root(
 
 def _register() -> None:
     from truce.cli import (
-        agreement, classify, demo, gazetteer, parse, pipeline, plan, record, report, review,
+        agreement,
+        classify,
+        demo,
+        gazetteer,
+        parse,
+        pipeline,
+        plan,
+        record,
+        report,
+        review,
         simulate,
     )
 

@@ -4,11 +4,12 @@ observations into incidents, hand them out, and measure them against simulated g
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 import typer
 
@@ -55,7 +56,7 @@ def process_cmd(
 
     uow = _uow(_existing_db(db))
     try:
-        r = process_record(uow, now=datetime.now(timezone.utc), agreement=agreement)
+        r = process_record(uow, now=datetime.now(UTC), agreement=agreement)
     finally:
         uow.close()
     typer.echo(f"agreement {r.agreement}: {r.observations:,} observations"

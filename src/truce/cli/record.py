@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -84,7 +84,7 @@ def ingest_cmd(
     uow = SqlUnitOfWork(record_url(db))
     try:
         for f in files:
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             if f.suffix.lower() == ".txt":
                 assert parse is not None
                 r = ingest_narrative(f, uow, now=now, parse=lambda text, f=f: parse(text, f))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import typer
@@ -49,7 +49,7 @@ def report_cmd(
     day = _day(date_)
     uow = SqlUnitOfWork(record_url(db, must_exist=True))
     try:
-        res = write_report(uow, day, out, formats=formats, now=datetime.now(timezone.utc),
+        res = write_report(uow, day, out, formats=formats, now=datetime.now(UTC),
                            trend_days=trend_days)
     finally:
         uow.close()

@@ -55,9 +55,9 @@ def diagnose(case: SimCase, params: FusionParams | None = None) -> None:
                 mm = m & (end == en)
                 if len(np.unique(cl[mm])) > 1:
                     n_split_end += 1
-            if (m & (end == 1)).any() and (m & (end == 2)).any():
-                if len(np.intersect1d(inc[m & (end == 1)], inc[m & (end == 2)])) == 0:
-                    n_unlinked += 1
+            if ((m & (end == 1)).any() and (m & (end == 2)).any()
+                    and len(np.intersect1d(inc[m & (end == 1)], inc[m & (end == 2)])) == 0):
+                n_unlinked += 1
     print(f"observed episodes {len(eps):,}: incidents per episode {dict(sorted(pieces.items()))} (4 = 4+)")
     print(f"  split episodes with a split same end (end-episode count): {n_split_end:,}; "
           f"with both ends seen but never linked: {n_unlinked:,}")

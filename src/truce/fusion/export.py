@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import IO, Any
 
 import numpy as np
@@ -16,7 +16,7 @@ _DUMPS = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", "
 
 
 def _iso(t: float) -> str:
-    return datetime.fromtimestamp(float(t), tz=timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.fromtimestamp(float(t), tz=UTC).isoformat().replace("+00:00", "Z")
 
 
 def _weapon(sightings: np.ndarray) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -162,7 +163,7 @@ def _weapon(v: Any) -> dict[str, Any] | None:
             "caliber_mm": cal if isinstance(cal, (int, float)) and not isinstance(cal, bool) else None}
 
 
-def _parse(rec: Mapping[str, Any]) -> dict[str, Any]:  # noqa: C901 - one branch per field
+def _parse(rec: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(rec, Mapping):
         raise _Bad("", "a record must be a JSON object")
     rid = rec.get("id")
@@ -198,7 +199,7 @@ def _parse(rec: Mapping[str, Any]) -> dict[str, Any]:  # noqa: C901 - one branch
         lsig = rec["location"].get("sigma_m", 1000.0)
         if not isinstance(lsig, (int, float)) or not lsig > 0:
             raise _Bad("location.sigma_m", "must be a positive number")
-    if olon != olon and llon != llon:
+    if math.isnan(olon) and math.isnan(llon):  # neither observer nor location given
         raise _Bad("observer", "required unless location is given")
     bearing = bsig = np.nan
     compass = False

@@ -69,7 +69,7 @@ def classify(frame: AgreementFrame, lon: np.ndarray, lat: np.ndarray) -> Classif
         side = frame.party_index(fx[orphan] + ox * step, fy[orphan] + oy * step)
         sign[orphan] = np.where(side == 1, -1.0, 1.0)
     distance_km = sign * d_m / 1000.0
-    ids = np.array(list(agreement.party_ids) + [""], dtype=object)
+    ids = np.array([*agreement.party_ids, ""], dtype=object)
     party = ids[pidx]  # -1 picks the trailing ""
     zone = np.where(np.abs(distance_km) <= agreement.security_zone_km, ZONE_SECURITY, ZONE_NONE).astype(object)
     if frame.disengagement:

@@ -4,6 +4,7 @@ party areas, disengagement areas and regions.  Built once per agreement, then qu
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,7 +106,7 @@ class AgreementFrame:
         # then found with numpy.
         bounds = np.flatnonzero(np.r_[True, seg_part[1:] != seg_part[:-1], True])
         run_start = np.concatenate(
-            [np.arange(i, j, CHUNK_SEGMENTS) for i, j in zip(bounds[:-1], bounds[1:], strict=True)])
+            [np.arange(i, j, CHUNK_SEGMENTS) for i, j in itertools.pairwise(bounds)])
         part_end = bounds[1:][np.searchsorted(bounds[1:], run_start, side="right")]
         run_end = np.minimum(run_start + CHUNK_SEGMENTS, part_end)
         runs = [np.vstack([seg_a[i:j], seg_b[j - 1 : j]]) for i, j in zip(run_start, run_end, strict=True)]

@@ -76,7 +76,7 @@ class LineGeometry:
         return float(self.part_lengths_m.sum())
 
     def shape(self) -> BaseGeometry:
-        return shapely.MultiLineString([v for v in self.vertices])
+        return shapely.MultiLineString(list(self.vertices))
 
     def points_along(self, part: int, s_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Points at distances ``s_m`` along one part (clamped), and the unit left normals."""

@@ -16,7 +16,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -144,7 +144,7 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
     t0 = float(np.floor(np.nanmin(obs.t_start)))
     t1 = float(np.floor(np.nanmax(np.maximum(obs.t_end, obs.t_start)))) + 1.0
     run = {"agreement": ra.id, "observations": len(obs), "not_fused": len(rejected)}
-    start, end = datetime.fromtimestamp(t0, timezone.utc), datetime.fromtimestamp(t1, timezone.utc)
+    start, end = datetime.fromtimestamp(t0, UTC), datetime.fromtimestamp(t1, UTC)
     # one transaction: the incidents, their violations and the agreement the record now holds
     # go in together or not at all
     with uow:
@@ -219,7 +219,7 @@ def current_incidents(uow: UnitOfWork, day: date | None = None) -> Iterator[dict
         if day is None:
             rows = uow.incidents.list()
         else:  # every UTC offset is within 14 h: look a day either side, then decide locally
-            lo = datetime(day.year, day.month, day.day, tzinfo=timezone.utc) - timedelta(days=1)
+            lo = datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(days=1)
             rows = uow.incidents.list(lo.timestamp(), (lo + timedelta(days=3)).timestamp())
         for r in rows:
             rec = json.loads(r.record_json)
@@ -324,7 +324,7 @@ def stored_incident_arrays(rows: list[IncidentRow], obs: Any, frame: Any) -> Any
             first = mi[np.lexsort((keys[mi].astype(str), obs.t_start[mi]))[0]]
             day.append(int(obs.day[first]))
         else:
-            day.append(datetime.fromtimestamp(r.start, timezone.utc).date().toordinal())
+            day.append(datetime.fromtimestamp(r.start, UTC).date().toordinal())
     lon = np.array([r.lon for r in rows], float)
     lat = np.array([r.lat for r in rows], float)
     x, y = frame.projection.to_xy(lon, lat) if rows else (np.zeros(0), np.zeros(0))

@@ -10,6 +10,7 @@ below; every choice is drawn from the run's generator, so the text is reproducib
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -83,10 +84,10 @@ FRAMES: dict[tuple[str, bool], tuple[str, ...]] = {
     ("camera", False): ("It also recorded {obj}{dd}{time}.", "{Time}, the camera recorded {obj}{dd}.",
                         "The camera also recorded {obj}{dd}{time}."),
     ("acoustic", True): (
-        "The acoustic sensor {pos} registered {obj} on a bearing of {b} degrees"
-        " (plus or minus {sg} degrees){time}.",
-        "{Time}, the acoustic sensor {pos} registered {obj} on a bearing of {b} degrees"
-        " (plus or minus {sg} degrees)."),
+        ("The acoustic sensor {pos} registered {obj} on a bearing of {b} degrees"
+         " (plus or minus {sg} degrees){time}."),
+        ("{Time}, the acoustic sensor {pos} registered {obj} on a bearing of {b} degrees"
+         " (plus or minus {sg} degrees).")),
     ("acoustic", False): (
         "It also registered {obj} on a bearing of {b} degrees (plus or minus {sg} degrees){time}.",
         "{Time}, it registered {obj} on a bearing of {b} degrees (plus or minus {sg} degrees)."),
@@ -160,8 +161,10 @@ def render(obs: ObservationTable, net: Network, places: Places, start: date,
     later = np.r_[False, np.diff(obs.t_start) >= LATER_S] if n else np.zeros(0, bool)
     frame = _frames(obs, skind, opens, later, rng)
     verb = np.where(obs.heard_only, "heard", "saw").astype(object)
-    bearing = np.array([f"{b:.0f}" if b == b else "" for b in obs.bearing_deg.tolist()], dtype=object)
-    sigma = np.array([km(s) if s == s else "" for s in obs.bearing_sigma_deg.tolist()], dtype=object)
+    bearing = np.array([f"{b:.0f}" if not math.isnan(b) else "" for b in obs.bearing_deg.tolist()],
+                       dtype=object)
+    sigma = np.array([km(s) if not math.isnan(s) else "" for s in obs.bearing_sigma_deg.tolist()],
+                     dtype=object)
     pos = pos_txt[np.maximum(st.pos[obs.stint], 0)]
     text = np.array([
         f.format(pos=p, verb=v, obj=o, dd=d, time=t, Time=tt, near=nr, b=b, sg=s)
@@ -202,7 +205,7 @@ def _position_phrases(net: Network, places: Places) -> np.ndarray:
     for place, off, c in zip(p.place.tolist(), p.offset_km.tolist(), p.compass.tolist()):
         name = places.names[place]
         out.append(f"in {name}" if off == 0 else f"{km(off)} km {DIRECTION_WORDS[c]} of {name}")
-    return np.array(out if out else [""], dtype=object)
+    return np.array(out or [""], dtype=object)
 
 
 def _numbers(count: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -331,7 +334,7 @@ def _near(obs: ObservationTable, places: Places, heading_region: np.ndarray) -> 
         name = places.names[p]
         if places.region[p] != hr:
             name = f"{name} ({places.regions[places.region[p]]} region)"
-        if off != off:  # NaN: "near"
+        if math.isnan(off):  # NaN: "near"
             out.append(f"near {name}")
         elif off == 0:
             out.append(f"in {name}")

@@ -79,12 +79,13 @@ class ObservationTable:
     def empty_like(cls, n: int) -> dict[str, np.ndarray]:
         """Default columns for ``n`` rows, to be overridden by the generator."""
         nan = np.full(n, np.nan)
-        return dict(
-            time_mode=np.full(n, TIME_RANGE, np.int8), detail=np.full(n, -1, np.int8),
-            count_known=np.ones(n, bool), compass=np.full(n, -1, np.int8), bearing_deg=nan,
-            bearing_sigma_deg=nan.copy(), dist_mode=np.full(n, DIST_NONE, np.int8), dist_lo=nan.copy(),
-            dist_hi=nan.copy(), loc_lat=nan.copy(), loc_lon=nan.copy(), loc_sigma_m=nan.copy(),
-            loc_place=np.full(n, -1, np.int64), loc_offset_km=nan.copy(),
-            loc_compass=np.full(n, -1, np.int8), system=np.full(n, -1, np.int64),
-            heard_only=np.zeros(n, bool), episode=np.full(n, -1, np.int64),
-            end=np.full(n, END_NONE, np.int8), error=np.full(n, ERR_NONE, np.int8))
+        return {
+            "time_mode": np.full(n, TIME_RANGE, np.int8), "detail": np.full(n, -1, np.int8),
+            "count_known": np.ones(n, bool), "compass": np.full(n, -1, np.int8), "bearing_deg": nan,
+            "bearing_sigma_deg": nan.copy(), "dist_mode": np.full(n, DIST_NONE, np.int8),
+            "dist_lo": nan.copy(), "dist_hi": nan.copy(), "loc_lat": nan.copy(),
+            "loc_lon": nan.copy(), "loc_sigma_m": nan.copy(),
+            "loc_place": np.full(n, -1, np.int64), "loc_offset_km": nan.copy(),
+            "loc_compass": np.full(n, -1, np.int8), "system": np.full(n, -1, np.int64),
+            "heard_only": np.zeros(n, bool), "episode": np.full(n, -1, np.int64),
+            "end": np.full(n, END_NONE, np.int8), "error": np.full(n, ERR_NONE, np.int8)}

@@ -153,6 +153,5 @@ def region_label(admin1: object) -> str:
     """'Donetsk Oblast' / 'Donetska oblast' / 'Donetsk' -> 'Donetsk' (the report's "<X> region")."""
     s = str(admin1 or "").strip()
     for suffix in (" Oblast", " oblast", " Region", " region"):
-        if s.endswith(suffix):
-            s = s[: -len(suffix)]
+        s = s.removesuffix(suffix)
     return s

@@ -391,7 +391,7 @@ def _build(tp: Any, value: Any) -> Any:
     kwargs: dict[str, Any] = {}
     unknown = set(value) - set(hints)
     if unknown:
-        raise KeyError(f"unknown field {sorted(unknown)[0]!r} in {tp.__name__}")
+        raise KeyError(f"unknown field {min(unknown)!r} in {tp.__name__}")
     for name, v in value.items():
         kwargs[name] = hints[name](v)
     return tp(**kwargs)

@@ -119,14 +119,14 @@ def format_stats(s: SimStats) -> str:
         f"days: {s.days}",
         f"episodes (ceasefire violations): {s.episodes:,} ({s.true_cfv:,} rounds/events); "
         + ", ".join(f"{k} {v:,}" for k, v in s.episodes_by_kind.items()),
-        f"observations: {s.observations:,} (fire {s.observations_fire:,}, weapon sightings "
-        f"{s.observations_weapon:,}; false reports {s.false_reports:,}, "
-        f"wrong direction {s.wrong_direction:,})",
-        f"observations per episode: mean {s.obs_per_episode_mean:.2f} (detected episodes: "
-        f"{s.obs_per_detected_episode_mean:.2f}); detected {s.detected_share:.0%}",
+        (f"observations: {s.observations:,} (fire {s.observations_fire:,}, weapon sightings "
+         f"{s.observations_weapon:,}; false reports {s.false_reports:,}, "
+         f"wrong direction {s.wrong_direction:,})"),
+        (f"observations per episode: mean {s.obs_per_episode_mean:.2f} (detected episodes: "
+         f"{s.obs_per_detected_episode_mean:.2f}); detected {s.detected_share:.0%}"),
         "distribution: " + ", ".join(f"{k}: {v:.0%}" for k, v in s.obs_per_episode_hist.items()),
-        f"episodes seen by 2+ observers: {s.multi_observer_share:.0%} of all, "
-        f"{s.multi_observer_share_detected:.0%} of detected",
+        (f"episodes seen by 2+ observers: {s.multi_observer_share:.0%} of all, "
+         f"{s.multi_observer_share_detected:.0%} of detected"),
         f"naive tally {s.naive_tally:,} vs true {s.true_cfv:,} ({s.overshoot:.2f}x)",
         "per region and day: true / naive tally (ratio)",
     ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,7 +16,7 @@ from truce.service.ingest import ingest_jsonl
 from truce.service.process import process_record
 from truce.storage.sql import SqlUnitOfWork, sqlite_url
 
-NOW = datetime(2024, 12, 9, 6, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 12, 9, 6, 0, tzinfo=UTC)
 AGREEMENT = "ukraine-2024-12-07"
 
 
@@ -100,7 +100,7 @@ def test_a_changed_violation_is_named_byverify_db(processed):
 
 def test_incidents_violations_and_agreement_go_in_together_or_not_at_all(tmp_path, observations,
                                                                           monkeypatch):
-    import truce.service.process as process
+    from truce.service import process
 
     db = tmp_path / "r.db"
     uow = SqlUnitOfWork(sqlite_url(db))

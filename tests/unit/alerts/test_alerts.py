@@ -24,7 +24,7 @@ DAYS = tuple(D0 + timedelta(days=i) for i in range(20))
 
 def test_p_value_is_the_negative_binomial_tail():
     base = [10, 30, 5, 20, 15, 40, 10, 25, 5, 10, 20, 30, 15, 25]  # mean 20, overdispersed
-    counts = np.array([base + [90.0]])
+    counts = np.array([[*base, 90.0]])
     p = EscalationParams(window=14, min_history=7, k_max=50.0, k_min=0.01)
     res = escalation_test(counts, p)
     mu = np.mean(base)
@@ -40,7 +40,7 @@ def test_overdispersion_makes_the_test_more_cautious():
     calm = [20.0] * 14
     wild = [0, 40, 5, 35, 10, 30, 0, 40, 5, 35, 10, 30, 20, 20]
     p = EscalationParams(k_max=100.0, min_count=0, min_ratio=0)
-    res = escalation_test(np.array([calm + [45.0], wild + [45.0]]), p)
+    res = escalation_test(np.array([[*calm, 45.0], [*wild, 45.0]]), p)
     assert res.p_value[0, -1] < 1e-4 < res.p_value[1, -1]
     assert res.alert[0, -1] and not res.alert[1, -1]
 

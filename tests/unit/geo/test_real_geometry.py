@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from truce.agreement.loader import load_agreement
 from truce.agreement.summary import summarize
 from truce.geo import AgreementFrame, classify
-from truce.agreement.loader import load_agreement
 
 CITIES = {  # name: (lat, lon, expected party)
     "Pokrovsk": (48.28, 37.18, "ua"),

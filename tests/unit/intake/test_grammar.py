@@ -106,6 +106,6 @@ def test_sentence_split_keeps_abbreviations_and_asides():
     d = split("Title, 8 December 2024\n\nPositioned approx. 2 km north of Avdiivka (e.g. near the "
               "road), the SMM heard an explosion about 2 km. It also heard a shot.\n")
     assert [s.text for s in d.sentences] == [
-        "Positioned approx. 2 km north of Avdiivka (e.g. near the road), the SMM heard an "
-        "explosion about 2 km.", "It also heard a shot."]
+        ("Positioned approx. 2 km north of Avdiivka (e.g. near the road), the SMM heard an "
+         "explosion about 2 km."), "It also heard a shot."]
     assert d.headings == ("Title, 8 December 2024",)

@@ -59,7 +59,7 @@ def test_recovery_rate(gazetteer, resolver, capsys):
     score = score_records(expected, got)
     with capsys.disabled():
         print(f"\nhouse style: {score.recovered}/{score.reference} = {score.rate:.1%}")
-        for rep, s, why in score.mismatches:
+        for _rep, s, why in score.mismatches:
             print(f"  miss s{s}: {why}")
     assert score.reference == 39
     assert score.rate >= MIN_RECOVERY

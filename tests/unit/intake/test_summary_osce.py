@@ -42,8 +42,8 @@ def test_weekend_periods_kept_apart():
 
 
 @pytest.mark.parametrize(("text", "current", "previous"), [
-    ("In Donetsk region, the SMM recorded 179 ceasefire violations, including 115 explosions. "
-     "In the previous reporting period, it recorded 77 ceasefire violations in the region.",
+    (("In Donetsk region, the SMM recorded 179 ceasefire violations, including 115 explosions. "
+      "In the previous reporting period, it recorded 77 ceasefire violations in the region."),
      {"Donetsk": (179, 115)}, {"Donetsk": (77, None)}),
     ("The SMM recorded no ceasefire violations in either Donetsk or Luhansk region.",
      {"Donetsk": (0, None), "Luhansk": (0, None)}, {}),

@@ -105,10 +105,10 @@ def test_an_empty_day_reads_none(agreement):
 
 def test_side_columns_are_the_agreements_parties_and_a_sighting_is_listed_under_its_worst_rule(
         records):
+    from dataclasses import replace
+
     from truce.agreement.loader import load_agreement
     from truce.reports.daily.model import build_daily_model
-
-    from dataclasses import replace
 
     inc, vio = records
     base = load_agreement("minsk-2015")  # its parties renamed: gov (was ua), sep (was ru)

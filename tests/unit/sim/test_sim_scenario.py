@@ -34,11 +34,11 @@ def test_yaml_round_trip_ignores_the_run_section_and_rejects_unknown_fields():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(days=0, intensity_by_day=()), "days must be at least 1"),
-        (dict(days=2, intensity_by_day=("typical",)), "1 entries for 2 days"),
-        (dict(days=1, intensity_by_day=("furious",)), "unknown intensity 'furious'"),
-        (dict(days=1, intensity_by_day=("typical",), scale=0.0), "scale must be positive"),
-        (dict(days=1, intensity_by_day=("typical",), buildup=BuildupSpec(start_day=3)), "start_day"),
+        ({"days": 0, "intensity_by_day": ()}, "days must be at least 1"),
+        ({"days": 2, "intensity_by_day": ("typical",)}, "1 entries for 2 days"),
+        ({"days": 1, "intensity_by_day": ("furious",)}, "unknown intensity 'furious'"),
+        ({"days": 1, "intensity_by_day": ("typical",), "scale": 0.0}, "scale must be positive"),
+        ({"days": 1, "intensity_by_day": ("typical",), "buildup": BuildupSpec(start_day=3)}, "start_day"),
     ],
 )
 def test_invalid_scenarios_say_what_is_wrong(kwargs, message):

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from truce.storage.memory import MemoryUnitOfWork
 from truce.storage.sql import SqlUnitOfWork, sqlite_url
 
-NOW = datetime(2024, 12, 9, 6, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 12, 9, 6, 0, tzinfo=UTC)
 
 #: the SQL back ends every storage contract test runs on; "postgresql" skips (with the reason)
 #: when TRUCE_TEST_PG_URL is unset

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -24,7 +24,7 @@ def test_store_replace_and_verify(uow, tmp_path):
     assert (s1.added, s1.superseded, s1.ledger_entry.seq) == (2, 0, 2)
     assert s1.ledger_entry.payload["run"] == {"params": "default"}
     s2 = store_incidents(uow, [_incident(1, ["op-000/op-000-0000002"])], start=DAY0,
-                         end=datetime(2024, 12, 8, 3, 0, tzinfo=timezone.utc), now=NOW)
+                         end=datetime(2024, 12, 8, 3, 0, tzinfo=UTC), now=NOW)
     assert (s2.added, s2.superseded) == (1, 1)
     with uow:
         cur = uow.incidents.list()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from .conftest import NOW
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 times = st.datetimes(min_value=datetime(2014, 1, 1), max_value=datetime(2030, 1, 1),
-                     timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=2)),
+                     timezones=st.sampled_from([UTC, timezone(timedelta(hours=2)),
                                                 timezone(timedelta(hours=3))]))
 
 

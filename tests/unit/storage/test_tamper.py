@@ -4,7 +4,7 @@ the rows are changed behind truce's back with plain SQL)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine
@@ -17,8 +17,8 @@ from truce.storage.sql import SqlUnitOfWork
 from .conftest import NOW, SQL_BACKENDS, record_url
 from .synth import record, write
 
-DAY0 = datetime(2024, 12, 7, 22, 0, tzinfo=timezone.utc)
-DAY1 = datetime(2024, 12, 8, 22, 0, tzinfo=timezone.utc)
+DAY0 = datetime(2024, 12, 7, 22, 0, tzinfo=UTC)
+DAY1 = datetime(2024, 12, 8, 22, 0, tzinfo=UTC)
 
 
 def _incident(i: int, keys: list[str], start: str = "2024-12-08T01:00:00Z") -> dict:
@@ -38,7 +38,7 @@ def record_db(request, tmp_path):
                     start=DAY0, end=DAY1, now=NOW)
     ingest_jsonl(write(tmp_path / "b.jsonl", [record(1000)]), uow, now=NOW)
     store_incidents(uow, [_incident(1, ["op-001/op-001-0001000"])],
-                    start=DAY0, end=datetime(2024, 12, 8, 2, 0, tzinfo=timezone.utc), now=NOW)
+                    start=DAY0, end=datetime(2024, 12, 8, 2, 0, tzinfo=UTC), now=NOW)
     uow.close()
     return db
 
@@ -112,17 +112,17 @@ def test_one_changed_byte_is_named(record_db, table, column, where, seq, where_t
 
 @pytest.mark.parametrize("sql,seq", [
     ("delete from observations where obs_id = 'op-002-0000005'", 1),
-    ("insert into observations (source_id, obs_id, content_hash, record_json, kind, t_start, "
-     "t_end, ingest_batch) select source_id, 'forged', content_hash, record_json, kind, t_start, "
-     "t_end, 3 from observations where pk = 1", 3),
+    (("insert into observations (source_id, obs_id, content_hash, record_json, kind, t_start, "
+      "t_end, ingest_batch) select source_id, 'forged', content_hash, record_json, kind, t_start, "
+      "t_end, 3 from observations where pk = 1"), 3),
     # (the first link stored, and an incident whose links are left dangling where the
     # database allows it; PostgreSQL's foreign keys do not, so its links go too)
-    ("delete from incident_observations where incident_pk = 1 and observation_pk = 1; "
-     "{dangling}delete from incidents where pk = 2", 2),
+    (("delete from incident_observations where incident_pk = 1 and observation_pk = 1; "
+      "{dangling}delete from incidents where pk = 2"), 2),
     ("delete from ledger where seq = 4", 4),
     ("delete from incident_observations where incident_pk = 3", 4),
-    ("update incident_observations set observation_pk = 7 where incident_pk = 1 "
-     "and observation_pk = 1", 2),
+    (("update incident_observations set observation_pk = 7 where incident_pk = 1 "
+      "and observation_pk = 1"), 2),
 ])
 def test_lost_or_forged_rows_are_named(record_db, sql, seq):
     pg = record_db.startswith("postgresql")

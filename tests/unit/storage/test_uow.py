@@ -90,9 +90,8 @@ def test_incidents_replace_range_supersedes_and_links(uow):
 
 
 def test_incident_citing_unknown_observation_fails_on_sql(sql_uow):
-    with sql_uow:
-        with pytest.raises(StorageError, match="not in the record"):
-            sql_uow.incidents.replace_range(0, 100, [_inc("i1", 10, 1, [("s1", "zz")])], 1)
+    with sql_uow, pytest.raises(StorageError, match="not in the record"):
+        sql_uow.incidents.replace_range(0, 100, [_inc("i1", 10, 1, [("s1", "zz")])], 1)
 
 
 def test_meta(uow):

@@ -4,7 +4,7 @@ back ends; a changed byte in a violation row is caught and named."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -42,7 +42,7 @@ def test_row_from_record():
             row.confidence, row.adjudication_run, row.superseded_by) == (
         "vio-ceasefire.fire-inc-1", "inc-1", "ceasefire.fire", "1", "security_zone", "ru", 0.93,
         7, None)
-    assert row.start == datetime(2024, 12, 8, 1, tzinfo=timezone.utc).timestamp()
+    assert row.start == datetime(2024, 12, 8, 1, tzinfo=UTC).timestamp()
     assert row.record_json == canonical(rec) and row.content_hash == sha256_hex(canonical(rec))
     with pytest.raises(ValidationError, match="violation record"):
         violation_row({"id": "x"}, 1)
@@ -56,7 +56,7 @@ def test_replace_range_supersedes_and_lists(uow):
         2, 0, 1, "adjudication")
     assert s1.ledger_entry.payload["table"] == "violations"
     s2 = store_violations(uow, [_violation("inc-1", side="ua", p=0.8)], start=DAY0,
-                          end=datetime(2024, 12, 8, 3, 0, tzinfo=timezone.utc), now=NOW)
+                          end=datetime(2024, 12, 8, 3, 0, tzinfo=UTC), now=NOW)
     assert (s2.added, s2.superseded) == (1, 1)
     with uow:
         cur = uow.violations.list()
@@ -65,7 +65,7 @@ def test_replace_range_supersedes_and_lists(uow):
         every = uow.violations.list(include_superseded=True)
         assert [(v.incident_id, v.adjudication_run, v.superseded_by) for v in every] == [
             ("inc-1", 1, 2), ("inc-1", 2, None), ("inc-2", 1, None)]
-        late = datetime(2024, 12, 8, 4, tzinfo=timezone.utc).timestamp()
+        late = datetime(2024, 12, 8, 4, tzinfo=UTC).timestamp()
         assert [v.incident_id for v in uow.violations.list(start=late)] == ["inc-2"]
         assert [v.incident_id for v in uow.violations.list(end=late)] == ["inc-1"]
         hashed = sorted((h.table, h.key, h.batch) for h in uow.violations.hashed_rows())
@@ -99,7 +99,7 @@ def adjudicated_db(tmp_path):
     store_violations(uow, [_violation("inc-1"), _violation("inc-2", start="2024-12-08T03:00:00Z")],
                      start=DAY0, end=DAY1, now=NOW)
     store_violations(uow, [_violation("inc-1", p=0.7)], start=DAY0,
-                     end=datetime(2024, 12, 8, 2, 0, tzinfo=timezone.utc), now=NOW)
+                     end=datetime(2024, 12, 8, 2, 0, tzinfo=UTC), now=NOW)
     uow.close()
     return db
 

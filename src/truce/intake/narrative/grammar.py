@@ -43,7 +43,7 @@ COUNT = rf"(?:(?:{_VAGUE})|(?:(?:{_PREFIX})\s+)?(?:{NUMBER}))"
 _B = r"(?<![\w-])"  # word start
 _E = r"(?![\w-])"  # word end
 
-_COUNT_RE = re.compile(rf"^(?:(?P<vague>{_VAGUE})|(?:(?P<prefix>{_PREFIX})\s+)?(?P<num>.+))$", re.I)
+_COUNT_RE = re.compile(rf"^(?:(?P<vague>{_VAGUE})|(?:(?P<prefix>{_PREFIX})\s+)?(?P<num>.+))$", re.IGNORECASE)
 
 
 def number_value(text: str) -> int | None:
@@ -203,10 +203,10 @@ def _kind_rows() -> list[tuple[str, str, str | None]]:
 KIND_ROWS: tuple[tuple[str, str, str | None], ...] = tuple(_kind_rows())
 _FILLER = r"(?:(?:more|further|loud|additional|other|distant|possible|probable|separate)\s+)*"
 _OBJ = "|".join(f"(?P<o{i}>{p})" for i, (p, _, _) in enumerate(KIND_ROWS))
-_EVENT_RE = re.compile(rf"{_B}(?P<count>{COUNT})\s+{_FILLER}(?:{_OBJ}){_E}", re.I)
+_EVENT_RE = re.compile(rf"{_B}(?P<count>{COUNT})\s+{_FILLER}(?:{_OBJ}){_E}", re.IGNORECASE)
 _BARE_RE = re.compile(
     rf"{_B}(?:{_alt([p for p, _, _ in KIND_ROWS] + [f + ' fire' for f in lx.FIRE_DETAILS])}"
-    rf"|shelling){_E}", re.I)
+    rf"|shelling){_E}", re.IGNORECASE)
 
 _SYS = "|".join(f"(?P<s{i}>{p})" for i, (p, _, _, _) in enumerate(lx.WEAPON_SYSTEMS))
 _NOUN = "|".join(f"(?P<n{i}>{p})" for i, (p, _) in enumerate(lx.WEAPON_NOUNS))
@@ -214,24 +214,24 @@ _NOUN2 = "|".join(f"(?P<m{i}>{p})" for i, (p, _) in enumerate(lx.WEAPON_NOUNS))
 _WEAPON_RE = re.compile(
     rf"{_B}(?P<count>{COUNT})\s+{_FILLER}"
     rf"(?:(?P<sys>{_SYS})(?:\s+(?P<noun>{_NOUN}))?|(?:(?P<cal>\d{{2,3}})\s?-?mm\s+)?(?P<noun2>{_NOUN2}))"
-    rf"{_E}(?:\s*\((?P<paren>[^()]*)\))?", re.I)
-_SYS_ONLY_RE = re.compile(rf"{_B}(?:{_SYS}){_E}", re.I)
-_CAL_RE = re.compile(r"(\d{2,3})\s?-?mm\b", re.I)
+    rf"{_E}(?:\s*\((?P<paren>[^()]*)\))?", re.IGNORECASE)
+_SYS_ONLY_RE = re.compile(rf"{_B}(?:{_SYS}){_E}", re.IGNORECASE)
+_CAL_RE = re.compile(r"(\d{2,3})\s?-?mm\b", re.IGNORECASE)
 
-_VERB_RE = re.compile(rf"{_B}(?:{_esc_words(lx.VERBS)}){_E}", re.I)
-_SOURCE_RES = tuple((re.compile(p, re.I), k) for p, k in lx.SOURCE_WORDS)
+_VERB_RE = re.compile(rf"{_B}(?:{_esc_words(lx.VERBS)}){_E}", re.IGNORECASE)
+_SOURCE_RES = tuple((re.compile(p, re.IGNORECASE), k) for p, k in lx.SOURCE_WORDS)
 
 _DD_RE = re.compile(
     rf"(?<![\w-])(?=[\dantsewrfiNSEWATSRFI])(?:(?P<unknown>{_UNKNOWN})"
     rf"|(?:(?P<approx>{_APPROX})\s+)?(?P<lo>{_NUMF})(?:{_RANGE_SEP}(?P<hi>{_NUMF}))?\s?(?P<unit>km|m){_E}"
     rf"|(?:to\s+the\s+|towards?\s+the\s+|in\s+the\s+direction\s+of\s+)?(?P<dir>{DIRECTION}){_E})",
-    re.I)
+    re.IGNORECASE)
 _TRAJ_RE = re.compile(
     rf"\bfrom\s+(?:the\s+)?(?P<a>{DIRECTION})\s+(?:to|towards)\s+(?:the\s+)?(?P<b>{DIRECTION}){_E}",
-    re.I)
+    re.IGNORECASE)
 _BEARING_RE = re.compile(
     rf"\bbearing\s+of\s+(?P<b>{_NUMF})\s*(?:degrees|°)"
-    rf"(?:\s*\((?:plus\s+or\s+minus|±|\+/-)\s*(?P<s>{_NUMF})\s*(?:degrees|°)?\))?", re.I)
+    rf"(?:\s*\((?:plus\s+or\s+minus|±|\+/-)\s*(?P<s>{_NUMF})\s*(?:degrees|°)?\))?", re.IGNORECASE)
 _OF_PLACE_RE = re.compile(rf"\s+of\s+(?:the\s+)?(?:(?i:{_CONTROL})\s+)?{_CAP}")
 
 
@@ -353,7 +353,7 @@ def _describe(text: str, a: int, b: int, kind: str) -> dict[str, object]:
 
 
 _WEAPON_HINT = re.compile(
-    r"tank|mortar|howitzer|gun|mlrs|rocket|missile|artillery|grad|\d\s?mm|\b[a-z0-9]+-\d", re.I)
+    r"tank|mortar|howitzer|gun|mlrs|rocket|missile|artillery|grad|\d\s?mm|\b[a-z0-9]+-\d", re.IGNORECASE)
 
 
 def _scan(text: str, start: int) -> list[tuple[int, int, re.Match[str], str]]:

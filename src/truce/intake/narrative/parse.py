@@ -30,8 +30,8 @@ from truce.intake.narrative.summary import totals as summary_totals
 #: later) is on the next day: "between 00:01 and 00:05" after "at 23:40" is after midnight.
 ROLLOVER = timedelta(hours=12)
 
-_HEAD_REGION = re.compile(rf"\b({'|'.join(lx.REGIONS)})\s+(?:region|oblast)\b", re.I)
-_LEAD_REGION = re.compile(rf"^\s*In\s+({'|'.join(lx.REGIONS)})\s+(?:region|oblast)\s*,", re.I)
+_HEAD_REGION = re.compile(rf"\b({'|'.join(lx.REGIONS)})\s+(?:region|oblast)\b", re.IGNORECASE)
+_LEAD_REGION = re.compile(rf"^\s*In\s+({'|'.join(lx.REGIONS)})\s+(?:region|oblast)\s*,", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,10 +26,10 @@ _CLAUSE = re.compile(
     rf"(?:\s+in\s+(?:(?P<both>both|either)\s+)?(?P<r1>{_REGION})(?:\s+regions?)?"
     rf"(?:\s+(?:and|or)\s+(?P<r2>{_REGION})\s+regions?)?|\s+in\s+the\s+(?P<the>region))?"
     rf"(?:,?\s+including\s+(?P<e2>{_N})\s+explosions?)?",
-    re.I)
-_PERIOD = re.compile(r"^\s*(?P<p>between\s+the\s+evenings\s+of\s+[^,]+),", re.I)
+    re.IGNORECASE)
+_PERIOD = re.compile(r"^\s*(?P<p>between\s+the\s+evenings\s+of\s+[^,]+),", re.IGNORECASE)
 _IS_SUMMARY = re.compile(rf"(?:ceasefire|cease-fire)\s+violation|\brecorded\s+(?:none|no)\s+in\s+"
-                         rf"(?:{_REGION})", re.I)
+                         rf"(?:{_REGION})", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ def _canon(r: str) -> str:
 
 def _clauses(text: str, context: str | None) -> dict[str, RegionTotal]:
     out: dict[str, RegionTotal] = {}
-    lead = re.match(rf"^\s*(?:[^,]*,\s*)?in\s+(?P<r>{_REGION})\s+region\b", text, re.I)
+    lead = re.match(rf"^\s*(?:[^,]*,\s*)?in\s+(?P<r>{_REGION})\s+region\b", text, re.IGNORECASE)
     ctx = _canon(lead.group("r")) if lead else context
     for m in _CLAUSE.finditer(text):
         n = number_value(m.group("n"))
@@ -87,7 +87,7 @@ def _clauses(text: str, context: str | None) -> dict[str, RegionTotal]:
             regions = [ctx]
         if not regions or not (m.group("cfv") or m.group("r1") or m.group("the")):
             continue
-        if not m.group("cfv") and not re.search(r"violation|recorded|\bin\b", text[:m.start()], re.I):
+        if not m.group("cfv") and not re.search(r"violation|recorded|\bin\b", text[:m.start()], re.IGNORECASE):
             continue
         if m.group("r2") and not m.group("both") and n != 0:
             regions = regions[:1]  # "5 ... in Donetsk and Luhansk regions" cannot be split

@@ -33,15 +33,15 @@ _DATED = rf"(?:\s+on\s+(\d{{1,2}})\s+({_MONTH})(?:\s+(\d{{4}}))?\b)?"
 _RANGE = re.compile(
     rf"\b(?:between|from)\s+(?:about\s+|approximately\s+)?{_HM}{_DATED}\s*(?:hrs\s+)?"
     rf"(?:and|to|until|till)\s+(?:about\s+|approximately\s+)?{_HM}{_DATED}"
-    rf"|(?<![\d:]){_HM}\s*[–—-]\s*{_HM}(?![\d:])", re.I)
+    rf"|(?<![\d:]){_HM}\s*[–—-]\s*{_HM}(?![\d:])", re.IGNORECASE)
 _AT = re.compile(
-    rf"\b(?:at|around|at about|at around|at approximately|about)\s+{_HM}(?![\d:]){_DATED}", re.I)
+    rf"\b(?:at|around|at about|at around|at approximately|about)\s+{_HM}(?![\d:]){_DATED}", re.IGNORECASE)
 _EVENINGS = re.compile(
     rf"\bbetween\s+the\s+evenings\s+of\s+(\d{{1,2}})(?:\s+({_MONTH}))?\s+and\s+(\d{{1,2}})\s+({_MONTH})"
-    rf"(?:\s+(\d{{4}}))?", re.I)
-_ON_DATE = re.compile(rf"\bon\s+(\d{{1,2}})\s+({_MONTH})(?:\s+(\d{{4}}))?", re.I)
-_DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})\b", re.I)
-_TZ = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.I)
+    rf"(?:\s+(\d{{4}}))?", re.IGNORECASE)
+_ON_DATE = re.compile(rf"\bon\s+(\d{{1,2}})\s+({_MONTH})(?:\s+(\d{{4}}))?", re.IGNORECASE)
+_DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})\b", re.IGNORECASE)
+_TZ = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

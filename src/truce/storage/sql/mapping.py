@@ -8,7 +8,6 @@ from typing import Any
 from truce.ledger.chain import LedgerEntry
 from truce.service.ports import IncidentRow, ObservationRow, ViolationRow
 
-
 #: the observations table's insertable columns, in ``ObservationRow`` field order
 OBSERVATION_COLUMNS: tuple[str, ...] = (
     "source_id", "obs_id", "content_hash", "record_json", "kind", "t_start", "t_end",

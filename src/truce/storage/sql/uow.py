@@ -155,7 +155,7 @@ def _insert_ignore_count(conn: Connection, table: Any, rows: list[dict[str, Any]
     if not rows:
         return 0
     if conn.dialect.name != "postgresql":
-        pk = list(table.primary_key.columns)[0]
+        pk = next(iter(table.primary_key.columns))
         return len(conn.execute(_insert_ignore(conn, table).returning(pk), rows).all())
     cols = list(rows[0])
     q = conn.dialect.identifier_preparer
@@ -403,7 +403,7 @@ class _Reviews:
     def hashed_rows(self) -> Iterator[HashedRow]:
         c = reviews.c
         q = select(c.ledger_seq, c.target_key, c.content_hash, c.record_json).order_by(c.pk)
-        for seq, key, h, rj in self._c.execute(q):
+        for seq, _key, h, rj in self._c.execute(q):
             yield HashedRow("reviews", f"rev-{seq}", seq, h, rj)
 
 
