@@ -161,6 +161,7 @@ def write_agreement(agreement: Agreement, out: Path, *, overwrite: bool = False)
         "id": agreement.id,
         "title": agreement.title,
         "effective": agreement.effective,
+        **({"timezone": agreement.timezone} if agreement.timezone else {}),
         "description": agreement.description,
         "crs": agreement.crs,
         "contact_line": "contact_line.geojson",

@@ -142,6 +142,7 @@ def _build(spec: AgreementSpec, root: Path) -> Agreement:
         id=spec.id,
         title=spec.title,
         effective=spec.effective,
+        timezone=spec.timezone,
         crs=spec.crs,
         contact_line=line,
         parties=parties,

@@ -7,8 +7,9 @@ Geometries are shapely objects in EPSG:4326 (lon, lat).  Nothing here reads file
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from shapely.geometry.base import BaseGeometry
 
@@ -83,6 +84,9 @@ class Agreement:
         Exactly two parties; ``parties[0]`` is on the positive side of signed distances.
     security_zone_km
         Width of the security zone on each side of the contact line.
+    timezone
+        IANA name of the zone an incident's local date is taken in (``None``: each report's own
+        UTC offset).  See :meth:`zone`.
     """
 
     id: str
@@ -98,6 +102,8 @@ class Agreement:
     boundary: BaseGeometry | None = None
     regions: tuple[Region, ...] = ()
     description: str = ""
+    #: IANA time zone of the reporting day (``None``: each report's own UTC offset)
+    timezone: str | None = None
     sources: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)
 
@@ -114,6 +120,11 @@ class Agreement:
             if w.id == class_id:
                 return w
         raise KeyError(class_id)
+
+    @property
+    def zone(self) -> tzinfo | None:
+        """The reporting day's time zone (``None``: each report's own UTC offset)."""
+        return ZoneInfo(self.timezone) if self.timezone else None
 
     @property
     def party_ids(self) -> tuple[str, ...]:

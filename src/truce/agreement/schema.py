@@ -53,6 +53,9 @@ class AgreementSpec(_Strict):
     id: str = Field(pattern=_ID)
     title: str = Field(min_length=1)
     effective: date
+    #: IANA time zone of the agreement's reporting day (e.g. Europe/Kyiv); none: each report's
+    #: own UTC offset
+    timezone: str | None = None
     description: str = ""
     crs: str = "auto"
     contact_line: str
@@ -64,6 +67,19 @@ class AgreementSpec(_Strict):
     regions: RegionsSpec | None = None
     rules: list[RuleSpec] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone_known(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (an IANA name such as Europe/Kyiv)") from None
+        return v
 
     @field_validator("crs")
     @classmethod

@@ -68,7 +68,7 @@ def ingest_cmd(
     Narrative reports (.txt) are parsed as `truce parse` does; their observations go in the same
     way, and every sentence that gave no observation is listed with its number and reason.
 
-    Examples: `truce ingest out/sim/observations.jsonl --db truce.db`;
+    Example: `truce ingest out/sim/observations.jsonl --db truce.db`, or a day's narratives:
     `truce ingest out/sim/reports/2024-12-08/*.txt --db truce.db`.  The simulator's
     observations.jsonl already holds every sentence of its narratives (same source ids, other
     record ids): ingest one or the other, or each observation is recorded twice.

@@ -58,7 +58,7 @@ def simulate_record(schedule: str, seed: int, buildup_from: int | None = None,
                                 scale=scale)
     res = simulate(sc, agr, starter_gazetteer(), np.random.default_rng(seed), reports=False,
                    frame=frame)
-    obs, _ = ObservationArrays.from_records(observation_records(res))
+    obs, _ = ObservationArrays.from_records(observation_records(res), agr.zone)
     adj = adjudicate_fusion(fuse(obs, frame), frame)
     days = day_range(START, START + timedelta(days=sc.days - 1))
     regions = tuple(sorted({str(v["region"]) for v in adj.violations if v.get("region")}))

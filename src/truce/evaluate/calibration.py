@@ -76,11 +76,11 @@ def collect(seeds: tuple[int, ...], schedule: str = SCHEDULE, agreement: str = A
     for seed in seeds:
         sc = Scenario.from_schedule(agreement, date(2024, 12, 8), seed, schedule, scale=scale)
         res = simulate(sc, agr, gaz, np.random.default_rng(seed), reports=False, frame=frame)
-        obs, _ = ObservationArrays.from_records(observation_records(res))
+        obs, _ = ObservationArrays.from_records(observation_records(res), agr.zone)
         fr = fuse(obs, frame)
         recs = list(incident_records(fr))
         truth_recs = list(truth_records(res))
-        truth = TruthArrays.from_records(truth_recs, frame.projection)
+        truth = TruthArrays.from_records(truth_recs, frame.projection, agr.zone)
         party = np.array([r["firing_party"] == first for r in truth_recs], bool)
         g = judged_points(recs, frame)
         inc = fr.incidents

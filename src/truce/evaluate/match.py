@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 import numpy as np
@@ -34,7 +34,10 @@ class TruthArrays:
     region: np.ndarray
 
     @classmethod
-    def from_records(cls, records: Iterable[Mapping[str, Any]], proj: MetricProjection) -> TruthArrays:
+    def from_records(cls, records: Iterable[Mapping[str, Any]], proj: MetricProjection,
+                     zone: tzinfo | None = None) -> TruthArrays:
+        """``zone``: local dates in that time zone (the agreement's), else in each record's own
+        UTC offset."""
         rows = list(records)
         t0 = [datetime.fromisoformat(r["start"]) for r in rows]
         t1 = [datetime.fromisoformat(r["end"]) for r in rows]
@@ -47,7 +50,8 @@ class TruthArrays:
         has_o = np.isfinite(olon)
         return cls(id=np.array([r["id"] for r in rows], object), kind=np.array([r["kind"] for r in rows], object),
                    t_start=np.array([t.timestamp() for t in t0]), t_end=np.array([t.timestamp() for t in t1]),
-                   day=np.array([t.date().toordinal() for t in t0], np.int64),
+                   day=np.array([(t.astimezone(zone) if zone else t).date().toordinal() for t in t0],
+                                np.int64),
                    count=np.array([r["count"] for r in rows], float), ix=ix, iy=iy,
                    ox=np.where(has_o, ox, np.nan), oy=np.where(has_o, oy, np.nan),
                    region=np.array([r.get("region") for r in rows], object))

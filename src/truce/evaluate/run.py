@@ -43,9 +43,9 @@ def sim_case(agreement: str, intensity: str, seed: int, days: int = 1, scale: fl
     frame = frame or AgreementFrame.from_agreement(agr)
     sc = Scenario.uniform(agreement, start, days, seed, intensity, scale=scale)
     res = simulate(sc, agr, starter_gazetteer(), np.random.default_rng(seed), reports=False, frame=frame)
-    obs, rejected = ObservationArrays.from_records(observation_records(res))
+    obs, rejected = ObservationArrays.from_records(observation_records(res), agr.zone)
     assert not rejected, rejected[:3]
-    truth = TruthArrays.from_records(truth_records(res), frame.projection)
+    truth = TruthArrays.from_records(truth_records(res), frame.projection, agr.zone)
     lrec = list(link_records(res))
     observed = {r["episode_id"] for r in lrec if r["episode_id"]}
     links = {f"{r['source_id']}/{r['observation_id']}": (r["episode_id"], r["end"]) for r in lrec}

@@ -9,7 +9,7 @@ import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 import numpy as np
@@ -88,9 +88,11 @@ class ObservationArrays:
                       for f in dataclasses.fields(cls)})
 
     @classmethod
-    def from_records(cls, records: Iterable[Mapping[str, Any]]
+    def from_records(cls, records: Iterable[Mapping[str, Any]], zone: tzinfo | None = None
                      ) -> tuple[ObservationArrays, list[Rejected]]:
         """Parse observation records; returns the table and the rejected records with reasons.
+        ``zone``: the time zone local dates (``day``) are taken in (the agreement's); default
+        each record's own UTC offset.
 
         A repeated ``(source.id, id)`` is rejected as a duplicate (the first one is kept).
         """
@@ -99,7 +101,7 @@ class ObservationArrays:
         seen: set[tuple[str, str]] = set()
         for i, rec in enumerate(records):
             try:
-                row = _parse(rec)
+                row = _parse(rec, zone)
             except _Bad as exc:
                 rid = rec.get("id") if isinstance(rec, Mapping) else None
                 rejected.append(Rejected(i, rid if isinstance(rid, str) else None, exc.field, exc.reason))
@@ -126,6 +128,20 @@ class _Bad(Exception):
         super().__init__(reason)
         self.field = field
         self.reason = reason
+
+
+#: windows longer than this are vague ("overnight", "in the evening"); ``FusionParams.vague_window_s``
+VAGUE_WINDOW_S = 7200.0
+
+
+def reported_day(t0: datetime, t1: datetime, zone: tzinfo | None = None) -> int:
+    """The local date (ordinal) an observation is reported under: its start's for a precise
+    window; for a vague one (longer than :data:`VAGUE_WINDOW_S`) the date of its last second -
+    "overnight" in the report of the 9th runs from 18:00 on the 8th to 06:00 on the 9th and is
+    reported on the 9th, "in the evening" (18:00-24:00) on its own day.  Local: in ``zone`` (the
+    agreement's time zone), else in the offset the time was written with."""
+    ref = t1 - timedelta(seconds=1) if (t1 - t0).total_seconds() > VAGUE_WINDOW_S else t0
+    return (ref.astimezone(zone) if zone is not None else ref).date().toordinal()
 
 
 def _time(v: Any, field: str) -> datetime:
@@ -163,7 +179,7 @@ def _weapon(v: Any) -> dict[str, Any] | None:
             "caliber_mm": cal if isinstance(cal, (int, float)) and not isinstance(cal, bool) else None}
 
 
-def _parse(rec: Mapping[str, Any]) -> dict[str, Any]:
+def _parse(rec: Mapping[str, Any], zone: tzinfo | None = None) -> dict[str, Any]:
     if not isinstance(rec, Mapping):
         raise _Bad("", "a record must be a JSON object")
     rid = rec.get("id")
@@ -234,7 +250,7 @@ def _parse(rec: Mapping[str, Any]) -> dict[str, Any]:
         "detail": detail if isinstance(detail, str) else None,
         "detail_code": DETAIL_CODE.get(detail, -1) if isinstance(detail, str) else -1,
         "count": c, "t_start": t0.timestamp(), "t_end": t1.timestamp(),
-        "day": t0.date().toordinal(), "obs_lon": olon, "obs_lat": olat, "bearing_deg": bearing,
+        "day": reported_day(t0, t1, zone), "obs_lon": olon, "obs_lat": olat, "bearing_deg": bearing,
         "bearing_sigma_deg": bsig, "compass": compass, "dist_lo_km": lo, "dist_hi_km": hi,
         "loc_lon": llon, "loc_lat": llat, "loc_sigma_m": float(lsig),
         "heard_only": bool(rec.get("heard_only", False)),

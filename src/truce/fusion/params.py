@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from truce.fusion.observations import VAGUE_WINDOW_S
+
 
 def _default_ranges() -> dict[str, tuple[float, float]]:
     # km; where an observer gives no distance: what each kind can be heard or seen at
@@ -69,7 +71,7 @@ class FusionParams:
     assoc_time_sigma_s: float = 180.0
     assoc_vague_cost: float = 100.0
     #: windows longer than this are vague ("overnight"): they never set an incident's times
-    vague_window_s: float = 7200.0
+    vague_window_s: float = VAGUE_WINDOW_S
     #: same source: two reports may be the parts of one split report if their windows are
     #: disjoint, at most this far apart, and in the same direction
     split_gap_s: float = 600.0

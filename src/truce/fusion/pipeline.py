@@ -46,7 +46,7 @@ class IncidentArrays:
     id: np.ndarray  # object: "inc-" + 16 hex of the sha1 of the sorted observation keys
     t_start: np.ndarray
     t_end: np.ndarray
-    day: np.ndarray  # local date ordinal of the first report
+    day: np.ndarray  # local date ordinal it is reported under (first precise report's, else first vague one's)
     kind: np.ndarray  # object
     detail: np.ndarray  # object (None when none)
     count: np.ndarray  # int64
@@ -296,7 +296,9 @@ def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, par
     first = members[indptr[:-1]] if K else np.zeros(0, np.int64)
     first_t = np.full(K, np.inf)
     np.minimum.at(first_t, incident, obs.t_start)
-    day_row = np.lexsort((obs.t_start, incident))
+    # the day an incident is reported under: its first precise report's (a vague "overnight"
+    # window starts the evening before the fire it reports), else its first vague report's
+    day_row = np.lexsort((obs.t_start, vague, incident))
     dhead = np.r_[True, incident[day_row][1:] != incident[day_row][:-1]] if n else np.zeros(0, bool)
     day = obs.day[day_row[dhead]]
     src = source_codes(obs) if src is None else src

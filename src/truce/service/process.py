@@ -90,16 +90,17 @@ def stored_agreement(uow: UnitOfWork) -> RecordAgreement:
 
 # ------------------------------------------------------------------------------------------ process
 
-def load_observations(uow: UnitOfWork) -> tuple[Any, list[Any]]:
+def load_observations(uow: UnitOfWork, zone: Any = None) -> tuple[Any, list[Any]]:
     """Every stored observation as ``ObservationArrays`` (and the records fusion rejected), with
-    the analysts' corrections applied (the stored records stay as submitted; docs/review.md)."""
+    the analysts' corrections applied (the stored records stay as submitted; docs/review.md).
+    ``zone``: the agreement's time zone, for the local dates (``Agreement.zone``)."""
     from truce.fusion.observations import ObservationArrays
     from truce.service.review import apply_corrections, observation_corrections
 
     with uow:
         records = [json.loads(r.record_json) for r in uow.observations.iterate()]
         corrections = observation_corrections(uow)
-    return ObservationArrays.from_records(apply_corrections(records, corrections))
+    return ObservationArrays.from_records(apply_corrections(records, corrections), zone)
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
     if now.tzinfo is None:
         raise ValidationError("`now` must be timezone-aware (UTC)")
     ra = record_agreement(uow, agreement)
-    obs, rejected = load_observations(uow)
+    obs, rejected = load_observations(uow, ra.agreement.zone)
     if len(obs) == 0:
         raise ValidationError("the record holds no observations to process (run `truce ingest`)")
     frame = AgreementFrame.from_agreement(ra.agreement)
@@ -315,11 +316,13 @@ def stored_incident_arrays(rows: list[IncidentRow], obs: Any, frame: Any) -> Any
     members: list[int] = []
     indptr = [0]
     day = []
-    for r in rows:
+    for r, rec in zip(rows, recs, strict=True):
         m = [index[f"{s}/{o}"] for s, o in r.observation_keys if f"{s}/{o}" in index]
         members.extend(m)
         indptr.append(len(members))
-        if m:
+        if isinstance(rec_date := rec.get("date"), str):
+            day.append(date.fromisoformat(rec_date).toordinal())  # the day fusion reported it under
+        elif m:
             mi = np.asarray(m)
             first = mi[np.lexsort((keys[mi].astype(str), obs.t_start[mi]))[0]]
             day.append(int(obs.day[first]))
@@ -382,7 +385,7 @@ def evaluate_record(uow: UnitOfWork, truth_path: str | Path, links_path: str | P
     frame = AgreementFrame.from_agreement(ra.agreement)
     truth_recs = read_jsonl(truth_path)
     try:
-        truth = TruthArrays.from_records(truth_recs, frame.projection)
+        truth = TruthArrays.from_records(truth_recs, frame.projection, ra.agreement.zone)
     except (KeyError, TypeError, ValueError) as exc:
         raise ValidationError(f"not simulator ground truth (truth.jsonl): {exc}",
                               where=str(truth_path)) from None
@@ -395,7 +398,7 @@ def evaluate_record(uow: UnitOfWork, truth_path: str | Path, links_path: str | P
     else:
         observed = set(truth.id.tolist())
         observed_from = "no truth_links.jsonl: every episode counts as observed"
-    obs, _ = load_observations(uow)
+    obs, _ = load_observations(uow, ra.agreement.zone)
     with uow:
         rows = uow.incidents.list()
     inc = stored_incident_arrays(rows, obs, frame)

@@ -274,7 +274,7 @@ def _recompute(uow: UnitOfWork, st: _State, todo: list[_Item]) -> dict[str, list
     kinds: dict[str, str] = {}
     for it in todo:
         obs_recs = _observation_records(uow, it.keys, st.corrections)
-        obs, rejected = ObservationArrays.from_records(obs_recs)
+        obs, rejected = ObservationArrays.from_records(obs_recs, frame.agreement.zone)
         if rejected or len(obs) == 0:
             raise StorageError(f"incident {it.id}: observation {rejected[0].id if rejected else ''}"
                                f" cannot be fused ({rejected[0].reason if rejected else 'none'})")

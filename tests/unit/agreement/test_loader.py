@@ -29,6 +29,7 @@ def test_round_trip_through_writer(tmp_path):
     b = load_agreement(write_agreement(a, tmp_path / "copy"))
     assert (b.id, b.parties[0].id, b.security_zone_km, b.rules) == (a.id, "a", 10, a.rules)
     assert b.contact_line.equals_exact(a.contact_line, 1e-6)
+    assert a.timezone is None and b.timezone is None
     assert b.parties[1].area.equals_exact(a.parties[1].area, 1e-6)
 
 
@@ -50,8 +51,11 @@ def test_round_trip_through_writer(tmp_path):
             {"type": "Polygon", "coordinates": [[[300000, 5e6], [310000, 5e6], [310000, 5.1e6], [300000, 5e6]]]})),
          "a.geojson", "lon/lat"),
         (lambda d: (d / "a.geojson").write_text((d / "b.geojson").read_text()), "agreement.yaml", "overlap"),
+        (lambda d: (d / "agreement.yaml").write_text((d / "agreement.yaml").read_text().replace(
+            "security_zone_km: 10", "security_zone_km: 10\ntimezone: Europe/Atlantis")),
+         "agreement.yaml", "unknown time zone 'Europe/Atlantis'"),
     ],
-    ids=["yaml", "negative", "missing", "kind", "nofile", "json", "type", "projected", "overlap"],
+    ids=["yaml", "negative", "missing", "kind", "nofile", "json", "type", "projected", "overlap", "zone"],
 )
 def test_broken_agreements_name_file_field_and_reason(tmp_path, mutate, where, match):
     d = write_agreement_dir(tmp_path / "ag")
@@ -61,6 +65,23 @@ def test_broken_agreements_name_file_field_and_reason(tmp_path, mutate, where, m
     msg = str(info.value)
     assert where in msg and match in msg, msg
     assert "\n" not in msg
+
+
+def test_bundled_agreements_report_in_kyiv_time():
+    from datetime import datetime
+
+    for name in ("ukraine-2024-12-07", "minsk-2015"):
+        a = load_agreement(name)
+        assert a.timezone == "Europe/Kyiv"
+        assert a.zone.utcoffset(datetime(2024, 12, 8)).total_seconds() == 7200  # winter: +02:00
+        assert a.zone.utcoffset(datetime(2025, 7, 1)).total_seconds() == 10800  # summer: +03:00
+
+
+def test_timezone_survives_the_writer(tmp_path):
+    from dataclasses import replace
+
+    a = replace(load_agreement(write_agreement_dir(tmp_path / "src")), timezone="Europe/Kyiv")
+    assert load_agreement(write_agreement(a, tmp_path / "copy")).timezone == "Europe/Kyiv"
 
 
 def test_unknown_name():

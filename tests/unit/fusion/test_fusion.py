@@ -418,3 +418,41 @@ def test_rejoin_with_no_weighed_report():
                     np.zeros(2), np.zeros(2), np.full(2, 300.0), np.zeros(2, np.int8), np.zeros(2),
                     FusionParams(link_line_margin_m=0.0), (np.zeros(0, np.int64), np.zeros(0, np.int64)), None)
     assert lab[0] == lab[1]
+
+
+def _timed(i, src, start, end, lon=36.95):
+    r = rec(i, src, "00:00", "00:00", lon, 48.0, direction="E", dist=[2, 4])
+    r["time"] = {"start": start, "end": end}
+    return r
+
+
+def test_incident_date_is_the_day_its_fire_is_reported_under():
+    """Fire at 00:34 on the 9th, heard precisely by one post and in another's "overnight" window
+    (18:00 on the 8th to 06:00 on the 9th): the incident is of the 9th, not of the evening its
+    vague window starts on.  A fire reported only "overnight" is of the day the window ends on;
+    one reported "in the evening" (18:00-24:00) is of its own day."""
+    from datetime import date
+
+    recs = [_timed(0, "a", "2024-12-09T00:34:00+02:00", "2024-12-09T00:40:00+02:00"),
+            _timed(1, "b", "2024-12-08T18:00:00+02:00", "2024-12-09T06:00:00+02:00", lon=36.96)]
+    res = fuse(arrays(recs), FRAME)
+    assert len(res.incidents.day) == 1
+    assert date.fromordinal(int(res.incidents.day[0])) == date(2024, 12, 9)
+    only_vague = fuse(arrays(recs[1:]), FRAME)
+    assert date.fromordinal(int(only_vague.incidents.day[0])) == date(2024, 12, 9)
+    evening = [_timed(2, "c", "2024-12-08T18:00:00+02:00", "2024-12-09T00:00:00+02:00")]
+    assert date.fromordinal(int(fuse(arrays(evening), FRAME).incidents.day[0])) == date(2024, 12, 8)
+
+
+def test_local_date_in_the_agreements_zone_whatever_offset_the_time_is_written_with():
+    """23:30Z on the 8th is 01:30 on the 9th in Kyiv: with the agreement's zone the observation is
+    of the 9th however it was written; without one, of the date in its own offset."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    utc = _timed(0, "a", "2024-12-08T23:30:00Z", "2024-12-08T23:35:00Z")
+    kyiv = _timed(1, "b", "2024-12-09T01:30:00+02:00", "2024-12-09T01:35:00+02:00")
+    zoned, _ = ObservationArrays.from_records([utc, kyiv], ZoneInfo("Europe/Kyiv"))
+    assert [date.fromordinal(int(d)) for d in zoned.day] == [date(2024, 12, 9)] * 2
+    own, _ = ObservationArrays.from_records([utc, kyiv])
+    assert [date.fromordinal(int(d)) for d in own.day] == [date(2024, 12, 8), date(2024, 12, 9)]
