@@ -134,7 +134,7 @@ def _full(rec: Any, strict: bool = True) -> tuple[Any, ...]:
     c, olat, olon = p["count"], p["obs_lat"], p["obs_lon"]
     return (p["id"], p["source_id"], p["source_kind"], KINDS[p["kind"]], p["t_start"],
             p["t_end"], None if math.isnan(olat) else olat, None if math.isnan(olon) else olon,
-            None if math.isnan(c) else int(c), p["region"])
+            None if math.isnan(c) else rec["count"], p["region"])  # the int as written
 
 
 def parse_line(line: bytes, batch: int, *, strict: bool = True

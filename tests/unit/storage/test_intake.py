@@ -145,3 +145,9 @@ def test_verify_rederives_records_stored_before_the_bounds():
     assert isinstance(parse_line(line, 1), Invalid)
     r = parse_line(line, 1, strict=False)
     assert not isinstance(r, Invalid) and r[0].count == 2**40
+
+
+def test_a_stored_large_count_is_rederived_exactly():
+    """The lenient path used to round the count through a float (2**63-1 became 2**63)."""
+    r = parse_line(_line(count=2**63 - 1, direction=None, bearing_deg=5), 1, strict=False)
+    assert not isinstance(r, Invalid) and r[0].count == 2**63 - 1
