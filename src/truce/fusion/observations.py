@@ -252,7 +252,7 @@ def _parse(rec: Mapping[str, Any], strict: bool = True) -> dict[str, Any]:
     if rec.get("location") is not None:
         llon, llat = _point(rec["location"], "location", strict)
         lsig = rec["location"].get("sigma_m", 1000.0)
-        if not isinstance(lsig, (int, float)) or not lsig > 0:
+        if not isinstance(lsig, (int, float)) or (strict and isinstance(lsig, bool)) or not lsig > 0:
             raise _Bad("location.sigma_m", "must be a positive number")
     if math.isnan(olon) and math.isnan(llon):  # neither observer nor location given
         raise _Bad("observer", "required unless location is given")
@@ -266,12 +266,12 @@ def _parse(rec: Mapping[str, Any], strict: bool = True) -> dict[str, Any]:
         bearing, compass = COMPASS_BEARING_DEG[rec["direction"]], True
     if rec.get("bearing_deg") is not None:
         b = rec["bearing_deg"]
-        if not isinstance(b, (int, float)) or not 0 <= b <= 360:
+        if not isinstance(b, (int, float)) or (strict and isinstance(b, bool)) or not 0 <= b <= 360:
             raise _Bad("bearing_deg", "must be a number 0-360")
         bearing, compass = float(b) % 360.0, False
         s = rec.get("bearing_sigma_deg")
         if s is not None:
-            if not isinstance(s, (int, float)) or not s > 0:
+            if not isinstance(s, (int, float)) or (strict and isinstance(s, bool)) or not s > 0:
                 raise _Bad("bearing_sigma_deg", "must be a positive number")
             bsig = float(s)
     lo = hi = np.nan
@@ -280,7 +280,8 @@ def _parse(rec: Mapping[str, Any], strict: bool = True) -> dict[str, Any]:
         if isinstance(d, (int, float)) and not isinstance(d, bool) and d > 0:
             lo = hi = float(d)
         elif (isinstance(d, (list, tuple)) and len(d) == 2
-              and all(isinstance(x, (int, float)) for x in d) and 0 < d[0] <= d[1]):
+              and all(isinstance(x, (int, float)) and not (strict and isinstance(x, bool))
+                      for x in d) and 0 < d[0] <= d[1]):
             lo, hi = float(d[0]), float(d[1])
         else:
             raise _Bad("distance_km", "must be a positive number or [min, max] with 0 < min <= max")

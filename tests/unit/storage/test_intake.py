@@ -120,6 +120,9 @@ def test_a_time_out_of_the_supported_range_is_rejected(field, t):
     ({"kind": "explosion", "detail": "loud"}, "detail"),
     ({"kind": "burst", "detail": "undetermined"}, "detail"),
     ({"direction": "N", "bearing_deg": 10}, "direction"),
+    ({"direction": None, "bearing_deg": True}, "bearing_deg"),
+    ({"distance_km": [True, 3]}, "distance_km"),
+    ({"location": {"lat": 47.0, "lon": 37.0, "sigma_m": True}}, "location.sigma_m"),
 ])
 def test_wrong_json_types_are_rejected_with_the_field(over, field):
     assert _why(**over).field == field
