@@ -246,6 +246,10 @@ def test_a_read_only_record_verifies_and_refuses_writes_clearly(tmp_path, obs_fi
     assert r.exit_code == 0 and "record intact" in r.stdout, r.output
     r = runner.invoke(app, ["ingest", str(obs_file), "--db", str(db)])
     assert r.exit_code == 2 and f"the record at {db} is read-only" in r.stderr
+    new = tmp_path / "new.db"
+    r = runner.invoke(app, ["ingest", str(obs_file), "--db", str(new)])
+    assert r.exit_code == 2
+    assert f"cannot create a record at {new}: the directory {tmp_path} is read-only" in r.stderr
 
 
 def test_an_unexpected_error_is_one_line_not_a_traceback(tmp_path, obs_file, monkeypatch):

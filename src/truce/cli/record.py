@@ -69,6 +69,9 @@ def record_url(db: str | Path | None, *, must_exist: bool = False, write: bool =
                                           "to it", field="--db")
                 # read-only: no WAL index can be created beside it, and nobody writes to it
                 return f"sqlite:///file:{path.resolve()}?mode=ro&immutable=1&uri=true"
+        elif not _writable(parent.resolve()):
+            raise ValidationError(f"cannot create a record at {db}: the directory {parent} is "
+                                  "read-only", field="--db")
     try:
         url = database_url(db)
     except StorageError as exc:  # a URL of a database truce does not speak: bad input
