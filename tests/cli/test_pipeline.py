@@ -219,11 +219,11 @@ def test_export_from_an_unreadable_record_writes_nothing(tmp_path):
     out = tmp_path / "incidents.csv"
     r = runner.invoke(app, ["export", "incidents", "--format", "csv", "--db", str(junk),
                             "--out", str(out)])
-    assert r.exit_code == 1
-    assert "cannot open the record" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert r.exit_code == 2  # a --db that is not a record is bad input
+    assert "is not a SQLite database" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert not out.exists()
     r = runner.invoke(app, ["export", "incidents", "--format", "csv", "--db", str(junk)])
-    assert r.exit_code == 1 and r.stdout == ""
+    assert r.exit_code == 2 and r.stdout == ""
 
 
 def test_export_date_help_says_which_date_an_incident_has():
@@ -233,3 +233,70 @@ def test_export_date_help_says_which_date_an_incident_has():
     assert r.exit_code == 0
     text = " ".join(r.stdout.replace("│", " ").split())
     assert "first observation's start" in text and "report was written on" not in text
+
+
+def _store_unchecked(db, *recs) -> None:
+    """Store records as an older truce did, before the intake bounds (no ledger entry: process
+    does not verify)."""
+    from truce.service.intake import parse_line
+    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+    uow = SqlUnitOfWork(sqlite_url(db))
+    try:
+        with uow:
+            rows = [parse_line(json.dumps(r).encode(), 1, strict=False) for r in recs]
+            uow.observations.ensure_sources({r.source_id: k for r, k in rows})
+            uow.observations.add_many([r for r, _ in rows])
+            uow.commit()
+    finally:
+        uow.close()
+
+
+OLD = {"source": {"kind": "post", "id": "old"}, "kind": "explosion",
+       "observer": {"lat": 47.0, "lon": 37.0}}
+
+
+def test_process_skips_stored_rows_out_of_the_bounds_and_names_them(db):
+    """A year-1 time stored by an older intake crashed `process` for the whole record."""
+    _store_unchecked(db, {**OLD, "id": "y1", "time": "0001-01-01T00:00:00+02:00"},
+                     {**OLD, "id": "y9999", "time": "9999-12-31T23:00:00-12:00"},
+                     {**OLD, "id": "huge", "time": "2024-12-08T01:00:00+02:00",
+                      "count": 10**12})
+    r = _process(db)
+    assert r.exit_code == 0, r.output
+    assert "(3 could not be fused)" in r.stdout
+    assert "not fused: y1: time: '0001-01-01T00:00:00+02:00' is out of the supported" in r.stdout
+    assert "not fused: y9999: time:" in r.stdout
+    assert f"not fused: huge: count: {10**12} is more than 100,000" in r.stdout
+    out = runner.invoke(app, ["export", "incidents", "--format", "jsonl", "--db", str(db)])
+    assert out.exit_code == 0
+    assert all(json.loads(line)["count"] >= 0 for line in out.stdout.splitlines())
+
+
+def test_process_warns_of_weapon_classes_the_agreement_does_not_know(tmp_path):
+    from truce.service.ingest import ingest_jsonl
+    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+    f = tmp_path / "w.jsonl"
+    base = {"source": {"kind": "uav", "id": "uav-y"}, "kind": "weapon",
+            "time": "2024-12-08T10:00:00+02:00", "location": {"lat": 48.5, "lon": 37.9,
+                                                              "sigma_m": 50}}
+    recs = [{**base, "id": "v0", "weapon": {"class": "Tank"}}]
+    recs += [{**base, "id": f"d{i}", "weapon": {"class": "death_star"},
+              "location": {"lat": 48.5 + i / 10, "lon": 37.9, "sigma_m": 50}} for i in range(5)]
+    f.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    db = tmp_path / "r.db"
+    uow = SqlUnitOfWork(sqlite_url(db))
+    try:
+        assert ingest_jsonl(f, uow, now=datetime.now(UTC)).added == 6
+    finally:
+        uow.close()
+    r = _process(db)
+    assert r.exit_code == 0, r.output
+    assert ("warning: 5 weapon sighting(s) name a class the agreement does not know" in r.stderr)
+    assert "'death_star': 5 (uav-y/d0, uav-y/d1, uav-y/d2, ... (2 more))" in r.stderr
+    assert "tank" not in r.stderr.lower()  # "Tank" is the agreement's "tank"
+    out = runner.invoke(app, ["export", "incidents", "--format", "jsonl", "--db", str(db)])
+    tank = [json.loads(x) for x in out.stdout.splitlines()
+            if json.loads(x)["observation_ids"] == ["uav-y/v0"]]
+    assert tank and "withdrawal.weapons" in tank[0]["violations"]

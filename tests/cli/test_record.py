@@ -110,8 +110,9 @@ def test_a_file_that_is_not_a_record_fails_in_one_line(tmp_path, obs_file):
     bad.write_bytes(b"not a database, " * 20)
     for args in (["verify", "--db", str(bad)], ["ingest", str(obs_file), "--db", str(bad)]):
         r = runner.invoke(app, args)
-        assert r.exit_code == 1
-        assert "file is not a database" in r.output and "sqlalche.me" not in r.output
+        assert r.exit_code == 2  # a user mistake: bad input, the same for every command
+        assert r.stderr.strip() == (f"error: --db: {bad} is not a SQLite database, so not a "
+                                    "truce record: give a record, or the name of a new file")
 
 
 def test_a_record_from_a_newer_schema_is_refused(tmp_path, obs_file):
@@ -150,3 +151,115 @@ def test_a_directory_or_an_unknown_database_as_db_is_bad_input(tmp_path, obs_fil
     r = runner.invoke(app, ["verify", "--db", "mysql://host/db"])
     assert r.exit_code == 2
     assert r.stderr.strip().startswith("error: unsupported database 'mysql' in --db")
+
+
+# ------------------------------------------------------------------ bad input never crashes (qa2)
+
+def _write(path, *lines: str, prefix: bytes = b"") -> str:
+    path.write_bytes(prefix + ("\n".join(lines) + "\n").encode("utf-8"))
+    return str(path)
+
+
+def test_a_huge_count_is_one_rejected_line_and_the_rest_goes_in(tmp_path):
+    """A count of 2**63 crashed ingest (OverflowError) and lost the whole file."""
+    f = _write(tmp_path / "c.jsonl", _obs(1, count=2**63), _obs(2))
+    r = runner.invoke(app, ["ingest", f, "--db", str(tmp_path / "r.db")])
+    assert r.exit_code == 0, r.output
+    assert "added 1, duplicates 0, rejected 1" in r.stdout
+    assert f"{f}: line 1: count: {2**63} is more than 100,000" in r.stdout
+
+
+def test_a_narrative_with_a_huge_count_names_the_sentence(tmp_path):
+    f = tmp_path / "op-002.txt"
+    f.write_text("Daily report — Observation post 2, Donetsk region, 8 December 2024\n\n"
+                 "Positioned in Avdiivka, the team heard 99999999999999999999 undetermined "
+                 "explosions 3 km north-east at 21:14.\n", "utf-8")
+    r = runner.invoke(app, ["ingest", str(f), "--db", str(tmp_path / "r.db")])
+    assert r.exit_code == 2, r.output  # nothing of the file could be read
+    assert "sentence 1: count: 99999999999999999999 is more than 100,000" in r.stdout
+    assert "Traceback" not in r.output
+
+
+def test_a_utf8_bom_does_not_lose_the_first_record(tmp_path):
+    f = _write(tmp_path / "bom.jsonl", _obs(1), _obs(2), prefix=b"\xef\xbb\xbf")
+    db = tmp_path / "r.db"
+    r = runner.invoke(app, ["ingest", f, "--db", str(db)])
+    assert r.exit_code == 0 and "added 2, duplicates 0, rejected 0" in r.stdout, r.output
+    with sqlite3.connect(db) as c:  # stored without the BOM, so it verifies
+        assert c.execute("select min(record_json) from observations").fetchone()[0][0] == "{"
+    assert runner.invoke(app, ["verify", "--db", str(db)]).exit_code == 0
+
+
+def test_a_utf16_file_gets_one_reason_and_exit_2_after_the_other_files(tmp_path):
+    u16 = tmp_path / "u16.jsonl"
+    u16.write_bytes(("\n".join([_obs(1), _obs(2), _obs(3)]) + "\n").encode("utf-16"))
+    good = _write(tmp_path / "good.jsonl", _obs(4))
+    r = runner.invoke(app, ["ingest", str(u16), good, "--db", str(tmp_path / "r.db")])
+    assert r.exit_code == 2
+    assert f"{u16}: nothing new (0 duplicates, 1 rejected)" in r.stdout
+    assert "line 1: the file is not UTF-8: it looks like UTF-16" in r.stdout
+    assert f"{good}: added 1" in r.stdout  # the file after it still went in
+    assert r.stderr.strip().startswith(f"error: nothing could be read from {u16}")
+
+
+def test_all_lines_rejected_exits_2_some_rejected_exits_0_and_strict_3(tmp_path):
+    bad = _write(tmp_path / "bad.jsonl", "{oops", _obs(1, kind="artillery"))
+    mixed = _write(tmp_path / "mixed.jsonl", "{oops", _obs(2))
+    db = str(tmp_path / "r.db")
+    assert runner.invoke(app, ["ingest", bad, "--db", db]).exit_code == 2
+    assert runner.invoke(app, ["ingest", mixed, "--db", db]).exit_code == 0
+    r = runner.invoke(app, ["ingest", mixed, "--db", db, "--strict"])
+    assert r.exit_code == 3 and "1 line(s) or sentence(s) rejected" in r.stderr
+    ok = _write(tmp_path / "ok.jsonl", _obs(3))
+    assert runner.invoke(app, ["ingest", ok, "--db", db, "--strict"]).exit_code == 0
+
+
+def test_per_line_messages_name_the_path_as_typed(tmp_path):
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        _write(tmp_path / d / "x.jsonl", "{oops", _obs(1, id=f"{d}-1"))
+    r = runner.invoke(app, ["ingest", str(tmp_path / "a" / "x.jsonl"),
+                            str(tmp_path / "b" / "x.jsonl"), "--db", str(tmp_path / "r.db")])
+    assert f"  {tmp_path / 'a' / 'x.jsonl'}: line 1: malformed JSON" in r.stdout
+    assert f"  {tmp_path / 'b' / 'x.jsonl'}: line 1: malformed JSON" in r.stdout
+
+
+def test_db_mistakes_are_bad_input(tmp_path, obs_file, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(app, ["ingest", str(obs_file), "--db", ""])
+    assert r.exit_code == 2 and "--db: must not be empty" in r.stderr
+    assert not (tmp_path / "truce.db").exists()
+    missing = tmp_path / "nope" / "x.db"
+    r = runner.invoke(app, ["ingest", str(obs_file), "--db", str(missing)])
+    assert r.exit_code == 2
+    assert r.stderr.strip() == (f"error: --db: cannot put a record at {missing}: the directory "
+                                f"{missing.parent} does not exist")
+    r = runner.invoke(app, ["verify", "--db", str(missing)])
+    assert r.exit_code == 2 and f"no record at {missing}" in r.stderr
+
+
+def test_a_read_only_record_verifies_and_refuses_writes_clearly(tmp_path, obs_file, monkeypatch):
+    db = tmp_path / "r.db"
+    assert runner.invoke(app, ["ingest", str(obs_file), "--db", str(db)]).exit_code == 0
+    monkeypatch.setattr(record, "_writable", lambda p: False)  # as on a read-only mount
+    r = runner.invoke(app, ["verify", "--db", str(db)])
+    assert r.exit_code == 0 and "record intact" in r.stdout, r.output
+    r = runner.invoke(app, ["ingest", str(obs_file), "--db", str(db)])
+    assert r.exit_code == 2 and f"the record at {db} is read-only" in r.stderr
+    new = tmp_path / "new.db"
+    r = runner.invoke(app, ["ingest", str(obs_file), "--db", str(new)])
+    assert r.exit_code == 2
+    assert f"cannot create a record at {new}: the directory {tmp_path} is read-only" in r.stderr
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(tmp_path, obs_file, monkeypatch):
+    from truce.service import ingest
+
+    def boom(*a, **k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ingest, "ingest_jsonl", boom)
+    r = runner.invoke(app, ["ingest", str(obs_file), "--db", str(tmp_path / "r.db")])
+    assert r.exit_code == 1
+    assert r.stderr.strip().startswith("error: internal error while ingesting (RuntimeError: boom)")
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.output

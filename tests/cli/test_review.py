@@ -238,6 +238,14 @@ def test_list_gives_the_utc_start_with_its_day(db):
     (["correct", "op-a/op-a-1", "--set", "direction=XYZ"],
      ('error: --set direction: must be a 16-point compass direction (N, NNE, ... NNW) '
       '(got "XYZ")')),
+    (["correct", "op-a/op-a-1", "--set", "count=99999999999999999999"],  # crashed `process`
+     ("error: --set count: 99999999999999999999 is more than 100,000 (the most one observation "
+      "may report; split the record, or check for a typo)")),
+    (["correct", "op-a/op-a-1", "--set", "time=0001-01-01T00:00:00+02:00"],
+     ("error: --set time: '0001-01-01T00:00:00+02:00' is out of the supported range (from "
+      "1990-01-01 to 2100-01-01, UTC)")),
+    (["correct", "op-a/op-a-1", "--set", 'heard_only="false"'],
+     "error: --set heard_only: must be a JSON boolean (true or false), got 'false'"),
     (["correct", "op-x/op-x-9", "--set", "count=2"],
      ("error: unknown observation op-x/op-x-9 (`truce review show INCIDENT` lists an "
       "incident's observations)")),

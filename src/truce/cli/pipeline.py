@@ -26,9 +26,10 @@ class ExportFormat(StrEnum):
     csv = "csv"
 
 
-def _existing_db(db: str | Path | None) -> str:
-    """The URL of the record ``--db`` names (a SQLite file must exist; a database must hold a record)."""
-    return record_url(db, must_exist=True)
+def _existing_db(db: str | Path | None, write: bool = True) -> str:
+    """The URL of the record ``--db`` names (a SQLite file must exist; a database must hold a record;
+    ``write=False``: a read-only SQLite record is opened read-only)."""
+    return record_url(db, must_exist=True, write=write)
 
 
 def _uow(db: str, write: bool = True):  # type: ignore[no-untyped-def]
@@ -63,6 +64,13 @@ def process_cmd(
                + (f" ({r.not_fused:,} could not be fused)" if r.not_fused else ""))
     for rej in r.rejected[:MAX_REJECTED_SHOWN]:
         typer.echo(f"  not fused: {rej.id or '#' + str(rej.index)}: {rej.field}: {rej.reason}")
+    if r.unknown_weapon_classes:
+        n = sum(len(v) for v in r.unknown_weapon_classes.values())
+        typer.echo(f"warning: {n:,} weapon sighting(s) name a class the agreement does not know "
+                   "(kept, but no withdrawal rule can judge them):", err=True)
+        for c, keys in r.unknown_weapon_classes.items():
+            more = f", ... ({len(keys) - 3:,} more)" if len(keys) > 3 else ""
+            typer.echo(f"  {c!r}: {len(keys):,} ({', '.join(keys[:3])}{more})", err=True)
     kinds = ", ".join(f"{k} {n:,}" for k, n in r.by_kind.items()) or "none"
     if r.unchanged:
         typer.echo(f"incidents {r.incidents:,} ({kinds}), violations {r.violations:,}: the record "
@@ -121,7 +129,7 @@ def export_incidents_cmd(
         day = date.fromisoformat(date_) if date_ else None
     except ValueError:
         raise ValidationError(f"must be YYYY-MM-DD, got {date_!r}", field="--date") from None
-    uow = _uow(_existing_db(db), write=False)
+    uow = _uow(_existing_db(db, write=False), write=False)
     try:
         with uow:  # open the record first: one that cannot be read leaves no half-written output
             pass
@@ -153,7 +161,7 @@ def evaluate_cmd(
     """
     from truce.service.process import evaluate_record
 
-    uow = _uow(_existing_db(db), write=False)
+    uow = _uow(_existing_db(db, write=False), write=False)
     try:
         ev = evaluate_record(uow, truth, links, regions=regions)
     finally:

@@ -19,19 +19,59 @@ def default_db() -> Path:
     return Path(os.environ.get("TRUCE_DB") or "truce.db")
 
 
-def record_url(db: str | Path | None, *, must_exist: bool = False) -> str:
+#: the first bytes of every SQLite database file
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _writable(path: Path) -> bool:
+    """Whether ``path`` (an existing file or directory) can be written (a test replaces it)."""
+    return os.access(path, os.W_OK)
+
+
+def record_url(db: str | Path | None, *, must_exist: bool = False, write: bool = True) -> str:
     """``--db`` (a SQLite file or a ``postgresql://`` URL; default ``$TRUCE_DB``, then
     ``./truce.db``) as the URL to open; ``must_exist``: refuse a SQLite file that is not there, or
-    a database (PostgreSQL) that holds no record."""
+    a database (PostgreSQL) that holds no record.  Every mistake in ``--db`` is bad input (exit
+    2): an empty value, a directory, a directory that does not exist, a file that is not a
+    SQLite database, and (``write``) a record that cannot be written.  ``write=False``: a SQLite
+    record that cannot be written (read-only file, directory or mount) is opened read-only."""
     from truce.errors import StorageError
     from truce.storage.sql import database_url, is_url
 
+    if db is not None and not str(db).strip():
+        raise ValidationError("must not be empty: give the record's file or URL (or leave "
+                              "--db out for $TRUCE_DB, then ./truce.db)", field="--db")
     db = db or os.environ.get("TRUCE_DB") or "truce.db"
-    if not is_url(db) and Path(db).is_dir():
-        raise ValidationError(f"{db} is a directory, not a record: give the record's file "
-                              f"(e.g. {Path(db) / 'truce.db'})", field="--db")
-    if must_exist and not is_url(db) and not Path(db).is_file():
-        raise ValidationError(f"no record at {db} (create one with `truce ingest`)")
+    if not is_url(db):
+        path = Path(db)
+        if path.is_dir():
+            raise ValidationError(f"{db} is a directory, not a record: give the record's file "
+                                  f"(e.g. {path / 'truce.db'})", field="--db")
+        parent = path.parent
+        if must_exist and not path.is_file():
+            raise ValidationError(f"no record at {db} (create one with `truce ingest`)")
+        if not parent.is_dir():
+            raise ValidationError(f"cannot put a record at {db}: the directory {parent} does not "
+                                  "exist", field="--db")
+        if path.is_file():
+            try:
+                with path.open("rb") as fh:
+                    head = fh.read(len(_SQLITE_MAGIC))
+            except OSError as exc:
+                raise ValidationError(f"cannot read {db}: {exc.strerror}", field="--db") from None
+            if head and head != _SQLITE_MAGIC:
+                raise ValidationError(f"{db} is not a SQLite database, so not a truce "
+                                      "record: give a record, or the name of a new file", field="--db")
+            if not (_writable(path) and _writable(parent.resolve())):
+                if write:
+                    raise ValidationError(f"the record at {db} is read-only (the file or its "
+                                          "directory cannot be written), and this command writes "
+                                          "to it", field="--db")
+                # read-only: no WAL index can be created beside it, and nobody writes to it
+                return f"sqlite:///file:{path.resolve()}?mode=ro&immutable=1&uri=true"
+        elif not _writable(parent.resolve()):
+            raise ValidationError(f"cannot create a record at {db}: the directory {parent} is "
+                                  "read-only", field="--db")
     try:
         url = database_url(db)
     except StorageError as exc:  # a URL of a database truce does not speak: bad input
@@ -60,6 +100,9 @@ def ingest_cmd(
     tz: str = typer.Option("+02:00", "--tz", help="Narrative reports: the UTC offset of their times."),
     home: Path | None = typer.Option(
         None, "--home", envvar="TRUCE_HOME", help="truce data directory (imported gazetteers)."),
+    strict: bool = typer.Option(
+        False, "--strict",
+        help="Exit 3 when any line or sentence was rejected (what was valid still goes in)."),
 ) -> None:
     """Add observation files to the record.  Each file goes in whole or not at all; a file
     ingested twice adds nothing; a line that does not fit is rejected with its line number and
@@ -68,20 +111,48 @@ def ingest_cmd(
     Narrative reports (.txt) are parsed as `truce parse` does; their observations go in the same
     way, and every sentence that gave no observation is listed with its number and reason.
 
+    Exit codes: 0 when every file was read, even if some lines were rejected (they are listed);
+    2 when a file had not one line that could be read (all rejected; the other files still go
+    in), or for a bad --db; with --strict, 3 when any line or sentence was rejected (2 wins);
+    1 on a failure.
+
     Example: `truce ingest out/sim/observations.jsonl --db truce.db`, or a day's narratives:
     `truce ingest out/sim/reports/2024-12-08/*.txt --db truce.db`.  The simulator's
     observations.jsonl already holds every sentence of its narratives (same source ids, other
     record ids): ingest one or the other, or each observation is recorded twice.
     """
-    from truce.service.ingest import ingest_jsonl, ingest_narrative
-    from truce.storage.sql import SqlUnitOfWork
+    from truce.errors import TruceError
 
     for f in files:
         if f.suffix.lower() not in (".jsonl", ".txt"):
             raise ValidationError(
                 "expected observation JSONL (.jsonl) or a narrative report (.txt)", where=str(f))
     parse = _narrative_parser(date_, tz, home) if any(f.suffix.lower() == ".txt" for f in files) else None
-    uow = SqlUnitOfWork(record_url(db))
+    url = record_url(db)
+    try:
+        unread, rejected = _ingest_files(files, url, parse)
+    except (TruceError, OSError):
+        raise
+    except Exception as exc:  # a bug: one line, never a traceback (handle_errors does the rest)
+        raise TruceError(f"internal error while ingesting ({type(exc).__name__}: {exc}); nothing "
+                         "of the file being ingested was written; please report this") from exc
+    if unread:
+        raise ValidationError(f"nothing could be read from {', '.join(unread)} (every line or "
+                              "sentence was rejected; see the reasons above)")
+    if strict and rejected:
+        typer.echo(f"--strict: {rejected} line(s) or sentence(s) rejected", err=True)
+        raise typer.Exit(3)
+
+
+def _ingest_files(files: list[Path], url: str, parse) -> tuple[list[str], int]:  # type: ignore[no-untyped-def]
+    """Ingest each file (one transaction each) and print what it did; returns the files of
+    which not one line could be read, and the number of rejected lines and sentences."""
+    from truce.service.ingest import ingest_jsonl, ingest_narrative
+    from truce.storage.sql import SqlUnitOfWork
+
+    unread: list[str] = []
+    rejected = 0
+    uow = SqlUnitOfWork(url)
     try:
         for f in files:
             now = datetime.now(UTC)
@@ -99,11 +170,15 @@ def ingest_cmd(
                            f"{len(r.rejected)}; ledger entry {e.seq if e else '-'}, head "
                            f"{e.entry_hash if e else '-'}")
             for rej in r.rejected[:MAX_REJECTED_SHOWN]:
-                typer.echo(f"  {f.name}: {rej}")
+                typer.echo(f"  {f}: {rej}")
             if len(r.rejected) > MAX_REJECTED_SHOWN:
                 typer.echo(f"  ... and {len(r.rejected) - MAX_REJECTED_SHOWN} more rejected lines")
+            rejected += len(r.rejected)
+            if r.nothing_read:
+                unread.append(str(f))
     finally:
         uow.close()
+    return unread, rejected
 
 
 def _narrative_parser(date_: str | None, tz: str, home: Path | None):  # type: ignore[no-untyped-def]
@@ -150,7 +225,7 @@ def verify_cmd(
     from truce.service.verify import verify_record
     from truce.storage.sql import SqlUnitOfWork
 
-    uow = SqlUnitOfWork(record_url(db, must_exist=True), write=False)
+    uow = SqlUnitOfWork(record_url(db, must_exist=True, write=False), write=False)
     try:
         with uow:
             rep = verify_record(uow, columns=not fast)

@@ -9,12 +9,18 @@ import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 import numpy as np
 
-from truce.domain.kinds import COMPASS_BEARING_DEG, ObservationKind, SourceKind
+from truce.domain.kinds import (
+    COMPASS_BEARING_DEG,
+    EXPLOSION_DETAILS,
+    FIRE_DETAILS,
+    ObservationKind,
+    SourceKind,
+)
 
 KINDS: tuple[str, ...] = tuple(k.value for k in ObservationKind)
 KIND_CODE: dict[str, int] = {k: i for i, k in enumerate(KINDS)}
@@ -25,6 +31,17 @@ DETAILS: tuple[str, ...] = ("undetermined", "impact", "outgoing", "airburst", "s
 DETAIL_CODE: dict[str, int] = {d: i for i, d in enumerate(DETAILS)}
 UNDETERMINED, IMPACT, OUTGOING, AIRBURST = range(4)
 SOURCE_KINDS: tuple[str, ...] = tuple(k.value for k in SourceKind)
+#: the intake bounds (docs/record.md): a ``count`` above this is a typo or junk (the OSCE's
+#: daily totals per region were in the thousands), and it would overflow fusion's sums
+MAX_COUNT = 100_000
+#: times must lie in [TIME_MIN, TIME_MAX) (UTC); others are typos (year 1, 9999) that cannot
+#: be dated, exported or reported
+TIME_MIN = datetime(1990, 1, 1, tzinfo=UTC)
+TIME_MAX = datetime(2100, 1, 1, tzinfo=UTC)
+TIME_MIN_S, TIME_MAX_S = TIME_MIN.timestamp(), TIME_MAX.timestamp()
+#: ``detail`` values per kind where the contract lists them (other kinds: free text)
+KIND_DETAILS: dict[str, frozenset[str]] = {"explosion": EXPLOSION_DETAILS, "burst": FIRE_DETAILS,
+                                           "shot": FIRE_DETAILS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +118,7 @@ class ObservationArrays:
         seen: set[tuple[str, str]] = set()
         for i, rec in enumerate(records):
             try:
-                row = _parse(rec, zone)
+                row = _parse(rec, zone=zone)
             except _Bad as exc:
                 rid = rec.get("id") if isinstance(rec, Mapping) else None
                 rejected.append(Rejected(i, rid if isinstance(rid, str) else None, exc.field, exc.reason))
@@ -144,7 +161,7 @@ def reported_day(t0: datetime, t1: datetime, zone: tzinfo | None = None) -> int:
     return (ref.astimezone(zone) if zone is not None else ref).date().toordinal()
 
 
-def _time(v: Any, field: str) -> datetime:
+def _time(v: Any, field: str, strict: bool = True) -> datetime:
     if not isinstance(v, str):
         raise _Bad(field, "must be an ISO 8601 string with a UTC offset")
     try:
@@ -153,12 +170,29 @@ def _time(v: Any, field: str) -> datetime:
         raise _Bad(field, f"cannot read {v!r} as ISO 8601") from None
     if t.tzinfo is None:
         raise _Bad(field, f"{v!r} has no UTC offset")
+    if strict:
+        try:
+            ok = TIME_MIN <= t < TIME_MAX
+        except OverflowError:  # e.g. 0001-01-01T00:00:00+02:00 is before year 1 in UTC
+            ok = False
+        if not ok:
+            raise _Bad(field, f"{v!r} is out of the supported range (from 1990-01-01 to "
+                              "2100-01-01, UTC)")
     return t
 
 
-def _point(v: Any, field: str) -> tuple[float, float]:
+def _is_num(x: Any) -> bool:
+    """A JSON number (not a boolean, not a string)."""
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _point(v: Any, field: str, strict: bool = True) -> tuple[float, float]:
     if not isinstance(v, Mapping):
         raise _Bad(field, "must be {lat, lon}")
+    if strict:
+        for k in ("lat", "lon"):
+            if k in v and not _is_num(v[k]):
+                raise _Bad(f"{field}.{k}", f"must be a JSON number, got {v[k]!r}")
     try:
         lat, lon = float(v["lat"]), float(v["lon"])
     except (KeyError, TypeError, ValueError):
@@ -168,18 +202,36 @@ def _point(v: Any, field: str) -> tuple[float, float]:
     return lon, lat
 
 
-def _weapon(v: Any) -> dict[str, Any] | None:
+def _weapon(v: Any, strict: bool = True) -> dict[str, Any] | None:
     """A sighting's ``weapon`` as ``{class, type, caliber_mm}`` (missing keys None), kept for
-    adjudication (withdrawal distances are per class)."""
+    adjudication (withdrawal distances are per class).  The class is compared in lower case
+    ("Tank" is "tank"); a class the agreement does not know is kept (``truce process`` warns)."""
+    if v is None:
+        return None
     if not isinstance(v, Mapping):
+        if strict:
+            raise _Bad("weapon", "must be an object {class, type, caliber_mm}, got "
+                                 f"{type(v).__name__} {v!r:.40}")
         return None
     cal = v.get("caliber_mm")
-    return {"class": v.get("class") if isinstance(v.get("class"), str) else None,
+    if strict:
+        for k in ("class", "type"):
+            if v.get(k) is not None and not isinstance(v[k], str):
+                raise _Bad(f"weapon.{k}", "must be a string")
+        if cal is not None and not (_is_num(cal) and cal > 0):
+            raise _Bad("weapon.caliber_mm", "must be a positive number")
+    wc = v.get("class")
+    return {"class": wc.strip().lower() if isinstance(wc, str) and wc.strip() else None,
             "type": v.get("type") if isinstance(v.get("type"), str) else None,
             "caliber_mm": cal if isinstance(cal, (int, float)) and not isinstance(cal, bool) else None}
 
 
-def _parse(rec: Mapping[str, Any], zone: tzinfo | None = None) -> dict[str, Any]:
+def _parse(rec: Mapping[str, Any], strict: bool = True, zone: tzinfo | None = None) -> dict[str, Any]:
+    """One record's columns, or ``_Bad``.  ``zone``: local dates in it (the agreement's time
+    zone), else in each time's own offset.  ``strict=False`` skips the rules added after records
+    may have been stored (count and time bounds, JSON types of ``heard_only``, coordinates,
+    ``weapon``, ``text`` and ``detail``, ``direction`` with ``bearing_deg``): ``truce verify``
+    re-derives stored columns with it; intake, fusion and review use the strict rules."""
     if not isinstance(rec, Mapping):
         raise _Bad("", "a record must be a JSON object")
     rid = rec.get("id")
@@ -195,42 +247,48 @@ def _parse(rec: Mapping[str, Any], zone: tzinfo | None = None) -> dict[str, Any]
         raise _Bad("kind", f"must be one of {', '.join(KINDS)}")
     tv = rec.get("time")
     if isinstance(tv, Mapping):
-        t0, t1 = _time(tv.get("start"), "time.start"), _time(tv.get("end"), "time.end")
+        t0 = _time(tv.get("start"), "time.start", strict)
+        t1 = _time(tv.get("end"), "time.end", strict)
         if t1 < t0:
             raise _Bad("time", "end is before start")
     else:
-        t0 = t1 = _time(tv, "time")
+        t0 = t1 = _time(tv, "time", strict)
     count = rec.get("count")
     if count is None:
         c = np.nan
     elif isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise _Bad("count", "must be an integer >= 1")
+    elif strict and count > MAX_COUNT:
+        raise _Bad("count", f"{count} is more than {MAX_COUNT:,} (the most one observation may "
+                            "report; split the record, or check for a typo)")
     else:
         c = float(count)
     olon = olat = llon = llat = lsig = np.nan
     if rec.get("observer") is not None:
-        olon, olat = _point(rec["observer"], "observer")
+        olon, olat = _point(rec["observer"], "observer", strict)
     if rec.get("location") is not None:
-        llon, llat = _point(rec["location"], "location")
+        llon, llat = _point(rec["location"], "location", strict)
         lsig = rec["location"].get("sigma_m", 1000.0)
-        if not isinstance(lsig, (int, float)) or not lsig > 0:
+        if not isinstance(lsig, (int, float)) or (strict and isinstance(lsig, bool)) or not lsig > 0:
             raise _Bad("location.sigma_m", "must be a positive number")
     if math.isnan(olon) and math.isnan(llon):  # neither observer nor location given
         raise _Bad("observer", "required unless location is given")
     bearing = bsig = np.nan
     compass = False
+    if strict and rec.get("direction") is not None and rec.get("bearing_deg") is not None:
+        raise _Bad("direction", "give direction or bearing_deg, not both")
     if rec.get("direction") is not None:
         if rec["direction"] not in COMPASS_BEARING_DEG:
             raise _Bad("direction", "must be a 16-point compass direction (N, NNE, ... NNW)")
         bearing, compass = COMPASS_BEARING_DEG[rec["direction"]], True
     if rec.get("bearing_deg") is not None:
         b = rec["bearing_deg"]
-        if not isinstance(b, (int, float)) or not 0 <= b <= 360:
+        if not isinstance(b, (int, float)) or (strict and isinstance(b, bool)) or not 0 <= b <= 360:
             raise _Bad("bearing_deg", "must be a number 0-360")
         bearing, compass = float(b) % 360.0, False
         s = rec.get("bearing_sigma_deg")
         if s is not None:
-            if not isinstance(s, (int, float)) or not s > 0:
+            if not isinstance(s, (int, float)) or (strict and isinstance(s, bool)) or not s > 0:
                 raise _Bad("bearing_sigma_deg", "must be a positive number")
             bsig = float(s)
     lo = hi = np.nan
@@ -239,12 +297,27 @@ def _parse(rec: Mapping[str, Any], zone: tzinfo | None = None) -> dict[str, Any]
         if isinstance(d, (int, float)) and not isinstance(d, bool) and d > 0:
             lo = hi = float(d)
         elif (isinstance(d, (list, tuple)) and len(d) == 2
-              and all(isinstance(x, (int, float)) for x in d) and 0 < d[0] <= d[1]):
+              and all(isinstance(x, (int, float)) and not (strict and isinstance(x, bool))
+                      for x in d) and 0 < d[0] <= d[1]):
             lo, hi = float(d[0]), float(d[1])
         else:
             raise _Bad("distance_km", "must be a positive number or [min, max] with 0 < min <= max")
     detail = rec.get("detail")
     region = rec.get("region")
+    if strict:
+        ho = rec.get("heard_only")
+        if ho is not None and not isinstance(ho, bool):
+            raise _Bad("heard_only", f"must be a JSON boolean (true or false), got {ho!r:.40}")
+        for k in ("text", "region"):
+            if rec.get(k) is not None and not isinstance(rec[k], str):
+                raise _Bad(k, f"must be a string, got {type(rec[k]).__name__}")
+        if detail is not None:
+            allowed = KIND_DETAILS.get(kind)
+            if not isinstance(detail, str):
+                raise _Bad("detail", f"must be a string, got {type(detail).__name__}")
+            if allowed is not None and detail not in allowed:
+                raise _Bad("detail", f"{detail!r} is not a {kind} detail (one of "
+                                     f"{', '.join(sorted(allowed))})")
     return {
         "id": rid, "source_id": src["id"], "source_kind": src["kind"], "kind": KIND_CODE[kind],
         "detail": detail if isinstance(detail, str) else None,
@@ -255,5 +328,5 @@ def _parse(rec: Mapping[str, Any], zone: tzinfo | None = None) -> dict[str, Any]
         "loc_lon": llon, "loc_lat": llat, "loc_sigma_m": float(lsig),
         "heard_only": bool(rec.get("heard_only", False)),
         "region": region if isinstance(region, str) else None,
-        "weapon": _weapon(rec.get("weapon")),
+        "weapon": _weapon(rec.get("weapon"), strict),
     }

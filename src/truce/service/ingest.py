@@ -6,6 +6,8 @@
 * The whole file is one transaction: it goes in whole or not at all (rows are inserted in
   batches of ``batch_size`` within that transaction).
 * A line that does not fit is rejected with its line number and reason; the rest goes in.
+* A leading UTF-8 byte order mark is not part of the first record (it is dropped); a file in
+  UTF-16 is refused as a whole, with that reason (one rejection, nothing read).
 * One ledger entry per file that added anything, naming the file, its SHA-256, the counts and the
   digest of the rows added (``truce.ledger.chain.RowFold``).
 """
@@ -22,7 +24,7 @@ from typing import Any
 
 from truce.errors import StorageError, ValidationError
 from truce.ledger.chain import LedgerEntry, RowFold
-from truce.service.intake import Invalid, parse_line, same_content
+from truce.service.intake import BOM, Invalid, parse_line, same_content
 from truce.service.ports import ObservationRow, UnitOfWork
 
 BATCH_SIZE = 10_000
@@ -53,6 +55,11 @@ class IngestResult:
     @property
     def nothing_new(self) -> bool:
         return self.added == 0
+
+    @property
+    def nothing_read(self) -> bool:
+        """Every line (or sentence) of the file was rejected: not one could be read."""
+        return bool(self.rejected) and self.added == 0 and self.duplicates == 0
 
 
 def _iso(now: datetime) -> str:
@@ -164,11 +171,29 @@ def ingest_jsonl(path: str | Path, uow: UnitOfWork, *, now: datetime,
     def lines() -> Iterator[tuple[int, bytes]]:
         for lineno, line in enumerate(fh, start=1):
             file_hash.update(line)
+            if lineno == 1 and line.startswith(BOM):  # Windows tools write one
+                line = line[len(BOM):]
             yield lineno, line
 
     with fh:
+        enc = _utf16(fh.peek(4)[:4] if hasattr(fh, "peek") else b"")
+        if enc:
+            return IngestResult(file=path.name, rejected=[Rejection(
+                1, f"the file is not UTF-8: it looks like {enc} (save it as UTF-8); nothing "
+                   "was read from it")])
         return _ingest(path.name, lines(), uow, now=now, file_sha256=file_hash.hexdigest,
                        batch_size=batch_size, progress=progress)
+
+
+def _utf16(head: bytes) -> str | None:
+    """``"UTF-16"`` when the file's first bytes look like UTF-16 (a UTF-16 byte order mark, or
+    ASCII text with every other byte NUL), else None."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    if len(head) >= 4 and ((head[1] == head[3] == 0 and head[0] and head[2])
+                           or (head[0] == head[2] == 0 and head[1] and head[3])):
+        return "UTF-16"
+    return None
 
 
 def ingest_narrative(path: str | Path, uow: UnitOfWork, *, now: datetime,

@@ -17,7 +17,16 @@ from datetime import datetime
 from typing import Any
 
 from truce.domain.kinds import COMPASS_BEARING_DEG
-from truce.fusion.observations import KINDS, SOURCE_KINDS, _Bad, _parse
+from truce.fusion.observations import (
+    KIND_DETAILS,
+    KINDS,
+    MAX_COUNT,
+    SOURCE_KINDS,
+    TIME_MAX_S,
+    TIME_MIN_S,
+    _Bad,
+    _parse,
+)
 from truce.ledger.chain import canonical
 from truce.service.ports import ObservationRow
 
@@ -43,7 +52,9 @@ _KINDS = frozenset(KINDS)
 _SOURCE_KINDS = frozenset(SOURCE_KINDS)
 _NUM = (int, float)
 #: fields the fast path does not handle itself (the full validator does)
-_RARE = ("location", "bearing_deg", "bearing_sigma_deg")
+_RARE = ("location", "bearing_deg", "bearing_sigma_deg", "weapon")
+#: a leading byte order mark (Windows tools write one): not part of the first record
+BOM = b"\xef\xbb\xbf"
 
 
 def _fast_time(v: Any) -> float | None:
@@ -51,9 +62,10 @@ def _fast_time(v: Any) -> float | None:
         return None
     try:
         t = datetime.fromisoformat(v)
-    except ValueError:
+        ts = None if t.tzinfo is None else t.timestamp()
+    except (ValueError, OverflowError):
         return None
-    return None if t.tzinfo is None else t.timestamp()
+    return ts if ts is not None and TIME_MIN_S <= ts < TIME_MAX_S else None
 
 
 def _fast(rec: Any) -> tuple[Any, ...] | None:
@@ -82,7 +94,16 @@ def _fast(rec: Any) -> tuple[Any, ...] | None:
         if t0 is None:
             return None
     count = rec.get("count")
-    if count is not None and (type(count) is not int or count < 1):
+    if count is not None and (type(count) is not int or not 1 <= count <= MAX_COUNT):
+        return None
+    ho = rec.get("heard_only")
+    if ho is not None and type(ho) is not bool:
+        return None
+    for k in ("text", "region"):
+        if rec.get(k) is not None and type(rec[k]) is not str:
+            return None
+    dt = rec.get("detail")
+    if dt is not None and (type(dt) is not str or dt not in KIND_DETAILS.get(kind, (dt,))):
         return None
     ob = rec.get("observer")
     if type(ob) is not dict:
@@ -107,17 +128,21 @@ def _fast(rec: Any) -> tuple[Any, ...] | None:
             region if type(region) is str else None)
 
 
-def _full(rec: Any) -> tuple[Any, ...]:
+def _full(rec: Any, strict: bool = True) -> tuple[Any, ...]:
     """The same values through the fusion core's validator (raises ``_Bad``)."""
-    p = _parse(rec)
+    p = _parse(rec, strict)
     c, olat, olon = p["count"], p["obs_lat"], p["obs_lon"]
     return (p["id"], p["source_id"], p["source_kind"], KINDS[p["kind"]], p["t_start"],
             p["t_end"], None if math.isnan(olat) else olat, None if math.isnan(olon) else olon,
-            None if math.isnan(c) else int(c), p["region"])
+            None if math.isnan(c) else rec["count"], p["region"])  # the int as written
 
 
-def parse_line(line: bytes, batch: int) -> tuple[ObservationRow, str] | Invalid:
-    """Parse and validate one line; returns ``(row, source_kind)`` or ``Invalid``."""
+def parse_line(line: bytes, batch: int, *, strict: bool = True
+               ) -> tuple[ObservationRow, str] | Invalid:
+    """Parse and validate one line; returns ``(row, source_kind)`` or ``Invalid``.
+
+    ``strict=False`` (``truce verify``, re-deriving stored rows) skips the rules added after
+    records may have been stored (``truce.fusion.observations._parse``)."""
     raw = line.rstrip(b"\r\n")
     try:
         text = raw.decode("utf-8")
@@ -132,7 +157,7 @@ def parse_line(line: bytes, batch: int) -> tuple[ObservationRow, str] | Invalid:
     v = _fast(rec)
     if v is None:
         try:
-            v = _full(rec)
+            v = _full(rec, strict)
         except _Bad as exc:
             return Invalid(exc.field, exc.reason)
         except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError) as exc:

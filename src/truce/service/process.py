@@ -115,6 +115,9 @@ class ProcessResult:
     violations: int = 0  # violations stored by the adjudication step
     adjudication: Any = None  # truce.service.violations.AdjudicationStored (None: not run)
     unchanged: bool = False  # the record already held exactly these incidents and violations
+    #: weapon classes of sightings that the agreement does not know: class -> observation keys
+    #: (``source/id``).  They are kept and fused, but no withdrawal rule can judge them.
+    unknown_weapon_classes: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def head(self) -> str:
@@ -138,6 +141,7 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
     obs, rejected = load_observations(uow, ra.agreement.zone)
     if len(obs) == 0:
         raise ValidationError("the record holds no observations to process (run `truce ingest`)")
+    unknown = unknown_weapon_classes(obs, {w.id for w in ra.agreement.weapon_classes})
     frame = AgreementFrame.from_agreement(ra.agreement)
     res = fuse(obs, frame, params)
     adj = adjudicate_fusion(res, frame)
@@ -159,7 +163,7 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
                                                             .items())),
                 stored=FusionStored(0, 0, head), rejected=list(rejected),
                 violations=len(adj.violations), adjudication=AdjudicationStored(0, 0, head),
-                unchanged=True)
+                unchanged=True, unknown_weapon_classes=unknown)
         _, superseded, fentry = replace_run(
             uow, table="incidents", kind="fusion",
             rows_for=lambda seq: (incident_row(r, seq) for r in records), t0=t0, t1=t1,
@@ -176,7 +180,21 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
     return ProcessResult(agreement=ra.id, observations=len(obs), not_fused=len(rejected),
                          incidents=len(records), by_kind=by_kind, stored=stored,
                          rejected=list(rejected), violations=vstored.added,
-                         adjudication=vstored)
+                         adjudication=vstored, unknown_weapon_classes=unknown)
+
+
+def unknown_weapon_classes(obs: Any, known: set[str]) -> dict[str, list[str]]:
+    """The weapon classes named by sightings (``kind`` weapon) that are not in ``known`` (the
+    agreement's), each with the keys of its observations, commonest class first."""
+    from truce.fusion.observations import WEAPON
+
+    out: dict[str, list[str]] = {}
+    for i in np.flatnonzero(obs.kind == WEAPON).tolist():
+        w = obs.weapon[i]
+        c = w.get("class") if isinstance(w, dict) else None
+        if c is not None and c not in known:
+            out.setdefault(c, []).append(str(obs.key[i]))
+    return dict(sorted(out.items(), key=lambda kv: (-len(kv[1]), kv[0])))
 
 
 def _same_as_stored(uow: UnitOfWork, incidents: list[dict[str, Any]],

@@ -108,7 +108,7 @@ def _check_columns(uow: UnitOfWork) -> tuple[int, str, str] | None:
 
     def observations() -> Iterator[tuple[int, str, Any, Any]]:
         for o in uow.observations.iterate():
-            parsed = parse_line(o.record_json.encode("utf-8"), o.ingest_batch)
+            parsed = parse_line(o.record_json.encode("utf-8"), o.ingest_batch, strict=False)
             yield (o.ingest_batch, f"observations {o.source_id}/{o.obs_id}", o,
                    parsed[0] if isinstance(parsed, tuple) else None)
 
