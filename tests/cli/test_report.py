@@ -296,5 +296,5 @@ def test_an_escalation_test_that_could_not_run_is_not_no_alerts(db, tmp_path):
             "period; 2 available (since 2024-12-08).") in model["alert_notes"]
     md = (tmp_path / "rep" / "report-2024-12-10.md").read_text()
     alerts = md.split("## Alerts\n", 1)[1].split("\n## ", 1)[0]
-    assert "No alerts for 2024-12-10 from the tests that ran." in alerts
+    assert "No alert test could run for 2024-12-10." in alerts
     assert "The escalation test was not run" in alerts

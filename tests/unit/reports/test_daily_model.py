@@ -158,7 +158,7 @@ def test_a_day_before_the_effective_date_has_fire_not_violations(agreement):
     assert m["summary"][0] == note
     assert not any("ceasefire violations, including" in s for s in m["summary"])
     assert ("In Donetsk region, the mission recorded 457 rounds of fire, including 457 "
-            "explosions before the agreement took effect.") in m["summary"]
+            "explosions, before the agreement took effect.") in m["summary"]
     for text in (render_markdown(m), render_html(m, {"map": b"", "trend": b""})):
         assert f"The agreement took effect on {eff.isoformat()}" in text
         assert "910 ceasefire violations" not in text

@@ -55,7 +55,13 @@ METHODOLOGY: tuple[str, ...] = (
      'out of every figure and counted separately; merged and split incidents are counted as '
      'reviewed.'),
     ("Alerts compare each region's daily figure with its own recent history (escalation) and "
-     'flag heavy weapons gathering inside their withdrawal distance (build-up).'),
+     'flag heavy weapons gathering inside their withdrawal distance (build-up). The escalation '
+     'test needs seven days of history and the build-up test five, counted from the first day '
+     'of the record or of the agreement, whichever is later; a test that could not run is '
+     'named in the alerts section.'),
+    ("Nothing recorded before the agreement's effective date is a ceasefire violation: the fire "
+     'of such a day is reported as fire, and earlier days count no violations in the previous '
+     'period or the trend.'),
 )
 
 
@@ -342,7 +348,7 @@ def build_daily_model(
         summary_sentences[0] = notes[0]
         summary_sentences[1:1 + len([r for r in region_rows if r["region"] != NO_REGION])] = [
             f"In {r['region']} region, the mission recorded "
-            f"{_fire_parts(region_fire[r['region']])} before the agreement took effect."
+            f"{_fire_parts(region_fire[r['region']])}, before the agreement took effect."
             for r in region_rows if r["region"] != NO_REGION]
     summary_sentences += alert_notes
     return {
@@ -378,6 +384,9 @@ def build_daily_model(
         "alerts": day_alerts,
         "alert_tests": tests,
         "alert_notes": alert_notes,
+        "no_alerts": (f"No alerts for {iso}." if not alert_notes else
+                      f"No alerts for {iso} from the tests that ran." if len(alert_notes) < len(tests)
+                      else f"No alert test could run for {iso}."),
         "recent_alerts": recent,
         "review": review,
         "trend": {"days": days,
