@@ -300,3 +300,69 @@ def test_process_warns_of_weapon_classes_the_agreement_does_not_know(tmp_path):
     tank = [json.loads(x) for x in out.stdout.splitlines()
             if json.loads(x)["observation_ids"] == ["uav-y/v0"]]
     assert tank and "withdrawal.weapons" in tank[0]["violations"]
+
+
+def test_csv_export_carries_the_weapon_and_the_review():
+    from truce.service.process import CSV_COLUMNS, write_incidents
+
+    rec = {"id": "inc-1", "date": "2024-12-08", "start": "2024-12-08T10:00:00Z",
+           "end": "2024-12-08T10:00:00Z", "kind": "weapon", "detail": None, "count": 3,
+           "location": {"lat": 48.0, "lon": 37.8}, "uncertainty_m": 100.0,
+           "observation_ids": ["uav-1/a"], "weapon": {"class": "tank", "type": "T-64",
+                                                      "caliber_mm": 125},
+           "review": {"status": "confirmed", "by": ["rev-2"], "merged_from": ["inc-a", "inc-b"]}}
+    buf = io.StringIO()
+    assert write_incidents([rec], "csv", buf) == 1
+    (row,) = csv.DictReader(io.StringIO(buf.getvalue()))
+    assert (row["weapon_class"], row["weapon_type"], row["weapon_caliber_mm"]) == (
+        "tank", "T-64", "125")
+    assert (row["review"], row["review_by"], row["review_from"]) == (
+        "confirmed", "rev-2", "inc-a inc-b")
+    # the columns of earlier exports keep their places; new ones are appended
+    assert CSV_COLUMNS[:21] == (
+        "id", "date", "start", "end", "kind", "detail", "count", "lat", "lon", "uncertainty_m",
+        "region", "zone", "end_of_fire", "origin_lat", "origin_lon", "n_observations",
+        "n_observers", "n_bearings", "observation_ids", "violations", "side_probability")
+
+
+def test_export_applies_the_reviews_like_the_report(db):
+    from truce.service import review
+    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+    assert _process(db).exit_code == 0
+    raw = [json.loads(ln) for ln in _export(db, "jsonl", "--raw").splitlines() if ln.strip()]
+    fire = sorted((r for r in raw if r["kind"] == "explosion"), key=lambda r: r["start"])
+    a, b = fire[0], fire[1]  # adjacent starts: within the 6 h a merge allows
+    rejected = next(r for r in raw if r["id"] not in (a["id"], b["id"]))
+    now = datetime(2024, 12, 9, tzinfo=UTC)
+    uow = SqlUnitOfWork(sqlite_url(db))
+    try:
+        review.reject(uow, rejected["id"], analyst="kim", reason="echo", now=now)
+        merged = review.merge(uow, [a["id"], b["id"]], analyst="kim", reason="one shelling",
+                              now=now).incidents[0]["id"]
+    finally:
+        uow.close()
+
+    recs = [json.loads(ln) for ln in _export(db, "jsonl").splitlines() if ln.strip()]
+    ids = {r["id"] for r in recs}
+    assert len(recs) == len(raw) - 2  # two merged into one, one rejected
+    assert rejected["id"] not in ids and a["id"] not in ids and b["id"] not in ids
+    (m,) = [r for r in recs if r["id"] == merged]
+    assert m["review"]["status"] == "unreviewed"
+    assert sorted(m["review"]["merged_from"]) == sorted([a["id"], b["id"]])
+    assert all(r["review"]["status"] == "unreviewed" for r in recs)
+
+    flagged = [json.loads(ln) for ln in _export(db, "jsonl", "--include-rejected").splitlines()
+               if ln.strip()]
+    (rj,) = [r for r in flagged if r["id"] == rejected["id"]]
+    assert rj["review"]["status"] == "rejected" and len(flagged) == len(recs) + 1
+
+    gj = json.loads(_export(db, "geojson"))
+    assert {f["id"] for f in gj["features"]} == ids
+    assert all("review" in f["properties"] for f in gj["features"])
+    rows = list(csv.DictReader(io.StringIO(_export(db, "csv", "--include-rejected"))))
+    assert {r["id"]: r["review"] for r in rows}[rejected["id"]] == "rejected"
+
+    # --raw: the fusion output, no reviews
+    again = [json.loads(ln) for ln in _export(db, "jsonl", "--raw").splitlines() if ln.strip()]
+    assert again == raw and all("review" not in r for r in again)

@@ -231,7 +231,7 @@ def test_one_alert_is_singular(db, tmp_path, monkeypatch):
     monkeypatch.setattr(service, "write_report", with_one_alert)
     r = _run(db, tmp_path / "r", "--format", "json")
     assert r.exit_code == 0, r.output
-    assert r.output.splitlines()[0].endswith("), 1 alert")
+    assert re.search(r"\), 1 alert( \(|$)", r.output.splitlines()[0])
 
 
 def test_the_trend_starts_no_earlier_than_the_record(db, tmp_path):
@@ -257,3 +257,44 @@ def test_the_trend_starts_no_earlier_than_the_record(db, tmp_path):
     r = _run(db, tmp_path / "s", "--format", "json", "--trend-days", "2")
     assert json.loads((tmp_path / "s" / f"report-{last}.json").read_text())["trend"]["days"] == [
         (last - timedelta(days=1)).isoformat(), last.isoformat()]
+
+
+def test_observations_ingested_after_processing_are_warned_about(record, db, tmp_path):
+    from truce.service.ingest import ingest_jsonl
+    from truce.storage.sql import SqlUnitOfWork, sqlite_url
+
+    lines = (record.parent / "observations.jsonl").read_text().splitlines()[:3]
+    extra = tmp_path / "late.jsonl"
+    extra.write_text("".join(json.dumps({**json.loads(ln), "id": f"late-{i}"}) + "\n"
+                             for i, ln in enumerate(lines)))
+    uow = SqlUnitOfWork(sqlite_url(db))
+    try:
+        ingest_jsonl(extra, uow, now=datetime(2024, 12, 12, tzinfo=UTC))
+    finally:
+        uow.close()
+    r = _run(db, tmp_path / "rep", "--date", "2024-12-10", "--format", "json,md")
+    assert r.exit_code == 0, r.output
+    msg = "3 observations ingested after the last processing are not included; run `truce process`"
+    assert f"warning: {msg}" in r.output
+    model = json.loads((tmp_path / "rep" / "report-2024-12-10.json").read_text())
+    assert model["unprocessed_observations"] == 3 and f"{msg}." in model["notes"]
+    assert msg in (tmp_path / "rep" / "report-2024-12-10.md").read_text()
+    # a date outside the processed incidents says why it may be missing
+    r = _run(db, tmp_path / "rep", "--date", "2024-12-20")
+    assert r.exit_code == 2 and msg in r.output
+
+
+def test_an_escalation_test_that_could_not_run_is_not_no_alerts(db, tmp_path):
+    # the record starts on 2024-12-08: on the 10th the escalation test has 2 days of history
+    r = _run(db, tmp_path / "rep", "--date", "2024-12-10", "--format", "json,md")
+    assert r.exit_code == 0, r.output
+    assert "escalation and build-up tests not run" in r.output.splitlines()[0]
+    model = json.loads((tmp_path / "rep" / "report-2024-12-10.json").read_text())
+    esc = model["alert_tests"]["escalation"]
+    assert (esc["run"], esc["history_days"], esc["needed"]) == (False, 2, 7)
+    assert ("The escalation test was not run: it needs 7 days of history before the reporting "
+            "period; 2 available (since 2024-12-08).") in model["alert_notes"]
+    md = (tmp_path / "rep" / "report-2024-12-10.md").read_text()
+    alerts = md.split("## Alerts\n", 1)[1].split("\n## ", 1)[0]
+    assert "No alert test could run for 2024-12-10." in alerts
+    assert "The escalation test was not run" in alerts

@@ -117,9 +117,23 @@ def export_incidents_cmd(
                                           "on the 7th)."),
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
     out: str = typer.Option("-", "--out", "-o", help="Output file, or - for stdout."),
+    include_rejected: bool = typer.Option(
+        False, "--include-rejected",
+        help="Also write the incidents reviewed as rejected (their review status says so)."),
+    raw: bool = typer.Option(
+        False, "--raw", help="The fusion output without any review: the current (not "
+                             "superseded) incidents as `truce process` stored them, no "
+                             "`review` field."),
 ) -> None:
-    """Write the current (not superseded) incidents per the incident export contract, in start
-    order, streaming.  The count goes to stderr.
+    """Write the incidents per the incident export contract, in start order.  The count goes
+    to stderr.
+
+    By default the export is the reviewed record, the incidents the daily report counts:
+    merged and split incidents as the analysts reviewed them, corrections applied, incidents
+    reviewed as rejected left out (`--include-rejected` writes them, marked), and each incident
+    with its `review` (`status` unreviewed/confirmed/rejected, `by` the review ids,
+    `merged_from` or `split_from`; CSV columns `review`, `review_by`, `review_from`).  `--raw`
+    writes the fusion output as stored, without reviews.
 
     Example: `truce export incidents --format csv --date 2024-12-08 --db truce.db --out incidents.csv`
     """
@@ -134,7 +148,8 @@ def export_incidents_cmd(
         with uow:  # open the record first: one that cannot be read leaves no half-written output
             pass
         with _output(out, fmt) as fh:
-            n = export_incidents(uow, fmt.value, fh, day)
+            n = export_incidents(uow, fmt.value, fh, day, raw=raw,
+                                 include_rejected=include_rejected)
     finally:
         uow.close()
     typer.echo(f"{n:,} incidents" + (f" written to {out}" if out != "-" else ""), err=True)

@@ -39,10 +39,16 @@ def report_cmd(
     incidents left out and counted); the same record gives byte-identical Markdown and JSON.
     Each report issued is recorded in the ledger with its SHA-256.
 
+    A day before the agreement's effective date has no ceasefire violations: its fire is
+    reported as fire.  Observations ingested after the last `truce process` are in no incident:
+    the report is still written, from the incidents processed so far, with a warning on stderr
+    and a note in the report saying how many are left out (run `truce process` first).  An alert
+    test that could not run (too few days of history) is named in the report.
+
     Example: `truce report --date 2025-01-06 --format md,html,json --out reports --db truce.db`
     """
     from truce.cli.record import record_url
-    from truce.service.report import parse_formats, write_report
+    from truce.service.report import parse_formats, unprocessed_note, write_report
     from truce.storage.sql import SqlUnitOfWork
 
     formats = parse_formats(fmt)
@@ -53,11 +59,23 @@ def report_cmd(
                            trend_days=trend_days)
     finally:
         uow.close()
-    t = res.model["totals"]
-    n_alerts = len(res.model["alerts"])
-    typer.echo(f"daily report {res.day}: {t['violations']:,} ceasefire violations "
-               f"({t['explosions']:,} explosions; previous period {t['previous_violations']:,}), "
-               f"{n_alerts} alert{'' if n_alerts == 1 else 's'}")
+    m = res.model
+    t = m["totals"]
+    n_alerts = len(m["alerts"])
+    if m.get("in_force", True):
+        detail = (f"{t['explosions']:,} explosions; previous period "
+                  f"{t['previous_violations']:,}")
+    else:  # the agreement was not yet in force: the day's fire is fire, not violations
+        f = m["fire"]
+        detail = (f"agreement effective {m['agreement']['effective']}: {f['rounds']:,} rounds of "
+                  f"fire recorded, {f['explosions']:,} explosions, not violations")
+    not_run = [k for k, v in m.get("alert_tests", {}).items() if not v.get("run", True)]
+    typer.echo(f"daily report {res.day}: {t['violations']:,} ceasefire violations ({detail}), "
+               f"{n_alerts} alert{'' if n_alerts == 1 else 's'}"
+               + (f" ({' and '.join(k.replace('buildup', 'build-up') for k in not_run)} "
+                  f"test{'s' if len(not_run) > 1 else ''} not run)" if not_run else ""))
+    if m.get("unprocessed_observations"):
+        typer.echo(f"warning: {unprocessed_note(m['unprocessed_observations'])}", err=True)
     for k, p in res.paths.items():
         typer.echo(f"  {k:<6} {p}")
     typer.echo(f"built from ledger entry {res.seq}, head {res.head_hash}")

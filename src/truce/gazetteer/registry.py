@@ -73,12 +73,16 @@ def gazetteers_dir(home: Path) -> Path:
     return Path(home) / "gazetteers"
 
 
-def check_name(name: str) -> str:
-    """``name`` if it can name a stored gazetteer (letters, digits, ``._-``; not ``starter``)."""
+_LIST_HINT = " (`truce gazetteer list` shows the imported gazetteers)"
+
+
+def check_name(name: str, hint: str = "; choose one with --name") -> str:
+    """``name`` if it can name a stored gazetteer (letters, digits, ``._-``; not ``starter``).
+    ``hint`` ends the message (the default fits ``import``, which has ``--name``)."""
     if not _NAME.match(name) or name.lower() == STARTER_NAME:
         raise ValidationError(
             f"gazetteer name {name!r} must be 1-64 letters, digits, '.', '_' or '-', start with "
-            f"a letter or digit, and not be {STARTER_NAME!r}; choose one with --name",
+            f"a letter or digit, and not be {STARTER_NAME!r}{hint}",
             field="name",
         )
     return name
@@ -172,7 +176,10 @@ def list_imported(home: Path | str) -> list[ImportedGazetteer]:
 
 def remove(name: str, home: Path | str) -> Path:
     """Delete a stored import; return the removed file's path."""
-    target = gazetteers_dir(Path(home)) / f"{check_name(name)}.csv"
+    if name.lower() == STARTER_NAME:
+        raise ValidationError(f"the built-in {STARTER_NAME} gazetteer cannot be removed; only "
+                              f"imports can (`truce gazetteer list` shows them)", field="name")
+    target = gazetteers_dir(Path(home)) / f"{check_name(name, _LIST_HINT)}.csv"
     if not target.is_file():
         known = ", ".join(g.name for g in list_imported(home)) or "none"
         raise NotFound(f"no imported gazetteer named {name!r} (imported: {known})", name=name)
@@ -185,7 +192,7 @@ def remove(name: str, home: Path | str) -> Path:
 
 def load_imported(name: str, home: Path | str) -> Gazetteer:
     """One stored import, as a gazetteer."""
-    target = gazetteers_dir(Path(home)) / f"{check_name(name)}.csv"
+    target = gazetteers_dir(Path(home)) / f"{check_name(name, _LIST_HINT)}.csv"
     if not target.is_file():
         raise NotFound(f"no imported gazetteer named {name!r}", name=name)
     try:

@@ -31,10 +31,12 @@ DEFAULT_AGREEMENT = "ukraine-2024-12-07"
 META_AGREEMENT = "agreement"
 META_AGREEMENT_SOURCE = "agreement_source"
 FORMATS: tuple[str, ...] = ("jsonl", "geojson", "csv")
+#: The CSV export's columns, in order (new columns are appended, never inserted: docs/fusion.md).
 CSV_COLUMNS: tuple[str, ...] = (
     "id", "date", "start", "end", "kind", "detail", "count", "lat", "lon", "uncertainty_m",
     "region", "zone", "end_of_fire", "origin_lat", "origin_lon", "n_observations", "n_observers",
-    "n_bearings", "observation_ids", "violations", "side_probability")
+    "n_bearings", "observation_ids", "violations", "side_probability",
+    "weapon_class", "weapon_type", "weapon_caliber_mm", "review", "review_by", "review_from")
 
 _DUMPS = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
@@ -261,10 +263,16 @@ def _csv_row(rec: Mapping[str, Any]) -> list[Any]:
     def j(v: Any) -> str:
         return _DUMPS(v) if v not in (None, {}, []) else ""
 
+    weapon = rec.get("weapon") or {}
+    review = rec.get("review") or {}
     vals = {"lat": loc.get("lat"), "lon": loc.get("lon"), "origin_lat": origin.get("lat"),
             "origin_lon": origin.get("lon"), "n_observations": len(oids),
             "observation_ids": " ".join(oids), "violations": j(rec.get("violations")),
-            "side_probability": j(rec.get("side_probability"))}
+            "side_probability": j(rec.get("side_probability")),
+            "weapon_class": weapon.get("class"), "weapon_type": weapon.get("type"),
+            "weapon_caliber_mm": weapon.get("caliber_mm"), "review": review.get("status"),
+            "review_by": " ".join(review.get("by") or []),
+            "review_from": " ".join(review.get("merged_from") or review.get("split_from") or [])}
     out = []
     for c in CSV_COLUMNS:
         v = vals[c] if c in vals else rec.get(c)
@@ -300,9 +308,29 @@ def write_incidents(records: Iterable[Mapping[str, Any]], fmt: str, fh: IO[str])
     return n
 
 
-def export_incidents(uow: UnitOfWork, fmt: str, fh: IO[str], day: date | None = None) -> int:
-    """The current incidents (of local date ``day``) written to ``fh`` in ``fmt``."""
-    return write_incidents(current_incidents(uow, day), fmt, fh)
+def reviewed_incidents(uow: UnitOfWork, day: date | None = None, *,
+                       include_rejected: bool = False) -> Iterator[dict[str, Any]]:
+    """The incidents as the report reads them (:func:`truce.service.review.reviewed_state`):
+    merged and split incidents as reviewed, corrections applied, each with its ``review``
+    (``status``, ``by``, ``merged_from`` | ``split_from``); incidents reviewed as rejected left
+    out unless ``include_rejected``.  In start order; only those of local date ``day`` when
+    given."""
+    from truce.service.review import reviewed_state
+
+    for rec in reviewed_state(uow, day).incidents:
+        if include_rejected or (rec.get("review") or {}).get("status") != "rejected":
+            yield rec
+
+
+def export_incidents(uow: UnitOfWork, fmt: str, fh: IO[str], day: date | None = None, *,
+                     raw: bool = False, include_rejected: bool = False) -> int:
+    """The incidents (of local date ``day``) written to ``fh`` in ``fmt``: the reviewed
+    incidents (:func:`reviewed_incidents`, what the report counts), or with ``raw`` the current
+    fusion output without any review (no ``review`` field)."""
+    if raw:
+        return write_incidents(current_incidents(uow, day), fmt, fh)
+    return write_incidents(reviewed_incidents(uow, day, include_rejected=include_rejected),
+                           fmt, fh)
 
 
 # ----------------------------------------------------------------------------------------- evaluate

@@ -72,7 +72,53 @@ def record_days(incidents: Sequence[Mapping[str, Any]]) -> tuple[date, date] | N
     return date.fromisoformat(days[0]), date.fromisoformat(days[-1])
 
 
+def unprocessed_observations(uow: UnitOfWork) -> int:
+    """Observations ingested after the last processing (``truce process``): stored, but in no
+    incident the report reads.  The last ``fusion`` ledger entry names how many observations it
+    read (fused and not); 0 when the record was never processed."""
+    with uow:
+        last = None
+        for e in uow.ledger.iterate():
+            if e.kind == "fusion":
+                last = e
+        if last is None:
+            return 0
+        run = (last.payload or {}).get("run") or {}
+        seen = int(run.get("observations", 0)) + int(run.get("not_fused", 0))
+        return max(uow.observations.count() - seen, 0)
+
+
+def unprocessed_note(n: int) -> str:
+    """The warning of :func:`unprocessed_observations` (empty for none)."""
+    if not n:
+        return ""
+    return (f"{n:,} observation{'' if n == 1 else 's'} ingested after the last processing "
+            f"{'is' if n == 1 else 'are'} not included; run `truce process`")
+
+
 # --------------------------------------------------------------------------------------- alerts
+
+def alert_tests(day: date, first_day: date | None, effective: date) -> dict[str, dict[str, Any]]:
+    """Whether the escalation and build-up tests can run on ``day``: each needs days of history
+    before it (``min_history`` of :class:`~truce.alerts.escalation.EscalationParams`), counted
+    from the record's first day and the agreement's effective date, whichever is later."""
+    from truce.alerts.buildup import BuildupParams
+    from truce.alerts.escalation import EscalationParams
+
+    start = max(first_day or effective, effective)
+    out: dict[str, dict[str, Any]] = {}
+    for name, p in (("escalation", EscalationParams()), ("buildup", BuildupParams().day)):
+        have = max(min((day - start).days, p.window), 0)
+        test: dict[str, Any] = {"run": have >= p.min_history, "history_days": have,
+                                "needed": p.min_history}
+        if day < effective:
+            test["reason"] = f"the agreement takes effect on {effective.isoformat()}"
+        elif not test["run"]:
+            test["reason"] = (f"it needs {p.min_history} days of history before the reporting "
+                              f"period; {have} available (since {start.isoformat()})")
+        out[name] = test
+    return out
+
 
 def compute_alerts(violations: Sequence[Mapping[str, Any]], day: date, *,
                    first_day: date | None = None, history_days: int = 60,
@@ -107,16 +153,20 @@ def build_report(uow: UnitOfWork, day: date | None, *, trend_days: int = 30,
     span = record_days(st.incidents)
     if span is None:
         raise ValidationError("the record holds no processed incidents (run `truce process`)")
+    pending = unprocessed_observations(uow)
     if day is None:
         day = span[1]
     elif not span[0] <= day <= span[1]:
         raise ValidationError(f"no incidents on {day}: the record holds incidents from "
-                              f"{span[0]} to {span[1]}", field="--date")
-    return _model(st, frame, day, head, trend_days=trend_days, first_day=span[0])
+                              f"{span[0]} to {span[1]}"
+                              + (f"; {unprocessed_note(pending)}" if pending else ""),
+                              field="--date")
+    return _model(st, frame, day, head, trend_days=trend_days, first_day=span[0],
+                  unprocessed=pending)
 
 
 def _model(st: _State, frame: Any, day: date, head: ContentHead, *, trend_days: int,
-           first_day: date) -> dict[str, Any]:
+           first_day: date, unprocessed: int = 0) -> dict[str, Any]:
     from truce.reports.daily.model import build_daily_model
 
     agreement = frame.agreement
@@ -135,9 +185,11 @@ def _model(st: _State, frame: Any, day: date, head: ContentHead, *, trend_days: 
     trend_days = max(1, min(trend_days, (day - first_day).days + 1))
     return build_daily_model(
         st.incidents, st.violations, day=day, agreement=agreement, integrity=integrity,
-        alerts=compute_alerts(st.violations, day, first_day=first_day,
+        alerts=compute_alerts(st.violations, day,
+                              first_day=max(first_day, agreement.effective),
                               party_names={p.id: p.name for p in agreement.parties}),
-        reviews=st.reviews,
+        alert_tests=alert_tests(day, first_day, agreement.effective),
+        unprocessed=unprocessed, reviews=st.reviews,
         trend_days=trend_days, zone_of=lambda recs: zones_of(frame, recs))
 
 

@@ -125,3 +125,12 @@ def test_list_and_remove(tmp_path, env):
 def test_every_command_has_an_example(command):
     r = runner.invoke(app, [command, "--help"])
     assert r.exit_code == 0 and "Example:" in r.stdout
+
+
+def test_removing_the_starter_says_it_cannot_be_removed(env):
+    r = runner.invoke(app, ["remove", "starter"], env=env)
+    assert r.exit_code == 2
+    assert "the built-in starter gazetteer cannot be removed" in r.stderr
+    assert "--name" not in r.stderr  # remove has no --name option
+    r = runner.invoke(app, ["remove", "bad name!"], env=env)
+    assert r.exit_code == 2 and "--name" not in r.stderr

@@ -48,7 +48,7 @@ def records():
     2024-12-20: Donetsk 12 explosions + 30 bursts (security zone) + 5 explosions beyond it,
     one rejected incident of 100 explosions; Luhansk 3 shots; a tank (2) in violation of the
     withdrawal line in Donetsk (ru) and a flare (4) in the disengagement area;
-    2024-12-19: Donetsk 7 explosions; Luhansk 1 flare; 2024-12-01: Donetsk 50 bursts.
+    2024-12-19: Donetsk 7 explosions; Luhansk 1 flare; 2024-12-10: Donetsk 50 bursts.
     """
     d, p = DAY.isoformat(), PREV
     inc = [
@@ -61,7 +61,7 @@ def records():
         incident(7, d, "flare", 4, "Zaporizhzhia", zone="disengagement:znpp"),
         incident(8, p, "explosion", 7, "Donetsk"),
         incident(9, p, "flare", 1, "Luhansk"),
-        incident(10, "2024-12-01", "burst", 50, "Donetsk"),
+        incident(10, "2024-12-10", "burst", 50, "Donetsk"),
         incident(11, "2024-11-01", "burst", 999, "Donetsk"),  # outside the 30-day window
     ]
     tank = {"class": "tank", "type": "T-72", "caliber_mm": None}

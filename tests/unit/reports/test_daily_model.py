@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from truce.reports.daily.model import area_of, build_daily_model
 
 from .conftest import DAY, PREV, incident
+
+INTEGRITY = {"seq": 1, "head_hash": "0" * 64, "how_to_check": "run `truce verify`"}
 
 
 def _region(model, name):
@@ -73,9 +77,9 @@ def test_trend_covers_the_window_only(model):
     don = tr["regions"][0]
     assert don["region"] == "Donetsk"
     assert don["violations"][-1] == 47 and don["violations"][-2] == 7
-    assert don["violations"][tr["days"].index("2024-12-01")] == 50
+    assert don["violations"][tr["days"].index("2024-12-10")] == 50
     assert don["total"] == 104  # the 999 bursts of 2024-11-01 are outside the window
-    assert (don["peak"], don["peak_date"]) == (50, "2024-12-01")
+    assert (don["peak"], don["peak_date"]) == (50, "2024-12-10")
     assert don["explosions"][-1] == 17
 
 
@@ -127,3 +131,84 @@ def test_side_columns_are_the_agreements_parties_and_a_sighting_is_listed_under_
     assert [w["rule"] for w in m2["weapons"] if w["incident"] == "inc-0006"] == [
         "withdrawal.weapons"]
     assert sum(m["weapons_by_side"].values()) == sum(w["count"] for w in m["weapons"])
+
+
+def test_a_day_before_the_effective_date_has_fire_not_violations(agreement):
+    # ukraine-2024-12-07 takes effect on 2024-12-08: the 7th's fire breaks no rule (adjudication
+    # gives it no violation), so the headline must not call it ceasefire violations
+    from truce.reports.daily.render import render_html, render_markdown
+
+    eff = agreement.effective
+    before = (eff - timedelta(days=1)).isoformat()
+    inc = [incident(1, before, "explosion", 457, "Donetsk"),
+           incident(2, before, "burst", 453, "Luhansk"),
+           incident(3, (eff - timedelta(days=2)).isoformat(), "burst", 24, "Donetsk")]
+    m = build_daily_model(inc, [], day=eff - timedelta(days=1), agreement=agreement,
+                          integrity=INTEGRITY)
+    assert m["in_force"] is False
+    assert m["totals"]["violations"] == 0 and m["totals"]["explosions"] == 0
+    assert m["totals"]["previous_violations"] == 0
+    assert all(r["violations"] == 0 for r in m["regions"])
+    assert m["fire"] == {"rounds": 910, "explosions": 457, "incidents": 2}
+    assert sum(m["by_kind"].values()) == m["fire"]["rounds"]
+    assert all(sum(r["violations"]) == 0 for r in m["trend"]["regions"])
+    note = m["notes"][0]
+    assert note.startswith(f"The agreement took effect on {eff.isoformat()}")
+    assert "910 rounds of fire" in note and "reported as fire, not as ceasefire violations" in note
+    assert m["summary"][0] == note
+    assert not any("ceasefire violations, including" in s for s in m["summary"])
+    assert ("In Donetsk region, the mission recorded 457 rounds of fire, including 457 "
+            "explosions, before the agreement took effect.") in m["summary"]
+    for text in (render_markdown(m), render_html(m, {"map": b"", "trend": b""})):
+        assert f"The agreement took effect on {eff.isoformat()}" in text
+        assert "910 ceasefire violations" not in text
+
+
+def test_the_first_day_in_force_has_no_previous_violations(agreement):
+    eff = agreement.effective
+    inc = [incident(1, (eff - timedelta(days=1)).isoformat(), "explosion", 30, "Donetsk"),
+           incident(2, eff.isoformat(), "explosion", 5, "Donetsk")]
+    m = build_daily_model(inc, [], day=eff, agreement=agreement, integrity={})
+    assert m["in_force"] is True
+    assert m["totals"]["violations"] == 5 and m["totals"]["previous_violations"] == 0
+    assert m["trend"]["regions"][0]["total"] == 5
+
+
+def test_an_alert_test_that_did_not_run_is_said_so(agreement):
+    from truce.reports.daily.render import render_html, render_markdown
+
+    inc = [incident(1, DAY.isoformat(), "explosion", 9000, "Donetsk")]
+    tests = {"escalation": {"run": False, "history_days": 2, "needed": 7,
+                            "reason": "it needs 7 days of history; 2 available"},
+             "buildup": {"run": True, "history_days": 5, "needed": 5}}
+    m = build_daily_model(inc, [], day=DAY, agreement=agreement, integrity=INTEGRITY,
+                          alert_tests=tests)
+    msg = "The escalation test was not run: it needs 7 days of history; 2 available."
+    assert m["alert_notes"] == [msg] and msg in m["summary"]
+    assert m["alert_tests"]["escalation"]["run"] is False
+    md = render_markdown(m)
+    alerts = md.split("## Alerts\n", 1)[1].split("\n## ", 1)[0]
+    assert f"No alerts for {DAY} from the tests that ran." in alerts and msg in alerts
+    html = render_html(m, {"map": b"", "trend": b""})
+    assert msg in html.split("<h2>Alerts</h2>", 1)[1].split("<h2>", 1)[0]
+    m2 = build_daily_model(inc, [], day=DAY, agreement=agreement, integrity=INTEGRITY)
+    assert m2["alert_notes"] == [] and f"No alerts for {DAY}." in render_markdown(m2)
+
+
+def test_unprocessed_observations_and_days_without_data_are_noted(agreement):
+    from truce.reports.daily.render import render_markdown
+
+    inc = [incident(1, DAY.isoformat(), "explosion", 3, "Donetsk")]
+    m = build_daily_model(inc, [], day=DAY, agreement=agreement, integrity=INTEGRITY, unprocessed=233)
+    assert m["unprocessed_observations"] == 233
+    assert ("233 observations ingested after the last processing are not included; run "
+            "`truce process`.") in m["notes"]
+    assert m["observed"] == {"day": True, "previous": False}
+    assert any(n.startswith(f"No observations are recorded for the previous reporting period "
+                            f"({PREV})") for n in m["notes"])
+    md = render_markdown(m)
+    assert all(n in md for n in m["notes"])
+    empty = build_daily_model([incident(1, PREV, "shot", 1, "Donetsk")], [], day=DAY,
+                              agreement=agreement, integrity={})
+    assert empty["observed"] == {"day": False, "previous": True}
+    assert empty["notes"][0].startswith(f"No observations are recorded for {DAY}")

@@ -55,7 +55,13 @@ METHODOLOGY: tuple[str, ...] = (
      'out of every figure and counted separately; merged and split incidents are counted as '
      'reviewed.'),
     ("Alerts compare each region's daily figure with its own recent history (escalation) and "
-     'flag heavy weapons gathering inside their withdrawal distance (build-up).'),
+     'flag heavy weapons gathering inside their withdrawal distance (build-up). The escalation '
+     'test needs seven days of history and the build-up test five, counted from the first day '
+     'of the record or of the agreement, whichever is later; a test that could not run is '
+     'named in the alerts section.'),
+    ("Nothing recorded before the agreement's effective date is a ceasefire violation: the fire "
+     'of such a day is reported as fire, and earlier days count no violations in the previous '
+     'period or the trend.'),
 )
 
 
@@ -104,6 +110,9 @@ def _tally(incidents: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     return {"violations": v, "explosions": e, "incidents": n}
 
 
+_NONE = {"violations": 0, "explosions": 0, "incidents": 0}
+
+
 def _round(x: Any, nd: int = 2) -> float | None:
     return None if x is None else round(float(x), nd)
 
@@ -119,6 +128,8 @@ def build_daily_model(
     reviews: int = 0,
     trend_days: int = 30,
     zone_of: Callable[[Sequence[Mapping[str, Any]]], Sequence[str]] | None = None,
+    alert_tests: Mapping[str, Mapping[str, Any]] | None = None,
+    unprocessed: int = 0,
 ) -> dict[str, Any]:
     """The report of local date ``day``.
 
@@ -129,11 +140,25 @@ def build_daily_model(
     :class:`~truce.agreement.model.Agreement`.  ``integrity``: ``head_hash``, ``seq`` (and
     anything else to print) of the record the report is built from.  ``zone_of``: gives the zone
     of incidents whose ``zone`` is not filled (``None``: they count as beyond the security zone).
+    ``alert_tests``: per alert test (``escalation``, ``buildup``) whether it ran on the day
+    (``run``), the days of history it had (``history_days``) and needed (``needed``), and why
+    not (``reason``); a test that did not run is said so, not read as "no alerts".
+    ``unprocessed``: observations ingested after the last processing (not in any incident).
+
+    Days before the agreement's ``effective`` date hold no ceasefire violations (adjudication
+    judges nothing before it): their fire is counted as fire (``fire``), never as violations, in
+    the totals, the regions, the previous period and the trend.
     """
     # the agreement's parties, then "undetermined": the side columns of the tables
     sides = (*getattr(agreement, "party_ids", ()), UNDETERMINED)
     iso = day.isoformat()
     prev = (day - timedelta(days=1)).isoformat()
+    effective = agreement.effective.isoformat()
+
+    def vtally(recs: Iterable[Mapping[str, Any]], d: str) -> dict[str, int]:
+        """Ceasefire violations of local date ``d``: none before the agreement took effect."""
+        return _tally(recs) if d >= effective else dict(_NONE)
+
     days = [(day - timedelta(days=k)).isoformat() for k in range(trend_days - 1, -1, -1)]
     window = set(days)
     by_day: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
@@ -157,6 +182,8 @@ def build_daily_model(
     trend_expl: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
     index = {d: i for i, d in enumerate(days)}
     for d in days:
+        if d < effective:  # not a violation before the agreement took effect
+            continue
         for r in by_day.get(d, []):
             if _status(r) == "rejected" or not is_fire(r.get("kind")):
                 continue
@@ -175,13 +202,16 @@ def build_daily_model(
 
     region_rows = []
     for name in order:
-        t, p = _tally(regions_today.get(name, [])), _tally(regions_prev.get(name, []))
+        t, p = vtally(regions_today.get(name, []), iso), vtally(regions_prev.get(name, []), prev)
         region_rows.append({
             "region": name, "violations": t["violations"], "explosions": t["explosions"],
             "incidents": t["incidents"], "previous_violations": p["violations"],
             "previous_explosions": p["explosions"],
             "change": t["violations"] - p["violations"]})
-    total_t, total_p = _tally(today), _tally(by_day.get(prev, []))
+    total_t, total_p = vtally(today, iso), vtally(by_day.get(prev, []), prev)
+    fire_day = _tally(today)  # the day's fire, violations or not
+    in_force = iso >= effective
+    region_fire = {name: _tally(regions_today.get(name, [])) for name in order}
 
     # ---- tables by area: region x kind, security zone / beyond / disengagement
     by_area: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
@@ -261,8 +291,8 @@ def build_daily_model(
 
     # ---- review status
     status = Counter(_status(r) for r in today)
-    rejected_fire = _tally([{**r, "review": {"status": "confirmed"}} for r in today
-                            if _status(r) == "rejected"])
+    rejected_fire = vtally([{**r, "review": {"status": "confirmed"}} for r in today
+                            if _status(r) == "rejected"], iso)
     review = {**{s: int(status.get(s, 0)) for s in REVIEW_STATUSES},
               "rejected_violations_excluded": rejected_fire["violations"],
               "reviews_applied": int(reviews)}
@@ -285,8 +315,42 @@ def build_daily_model(
                      and (r.get("location") or {}).get("lat") is not None),
                     key=lambda p: str(p["id"]))
 
+    # ---- what the figures cannot show: the agreement not yet in force, data not processed or
+    # not recorded, alert tests that could not run
+    tests = {k: dict(v) for k, v in (alert_tests or {}).items()}
+    alert_notes = [f"The {'build-up' if k == 'buildup' else k} test was not run: {v['reason']}."
+                   for k, v in tests.items() if not v.get("run", True)]
+    notes = []
+    if not in_force:
+        notes.append(
+            f"The agreement took effect on {effective}: nothing recorded on {iso} is a ceasefire "
+            f"violation, so the fire recorded that day "
+            f"({_plural(fire_day['violations'], 'round')} of fire, "
+            f"{_plural(fire_day['explosions'], 'explosion')}) is reported as fire, not as "
+            f"ceasefire violations.")
+    elif prev < effective:
+        notes.append(f"The agreement took effect on {effective}: the previous reporting period "
+                     f"({prev}) holds no ceasefire violations.")
+    observed = {"day": bool(today), "previous": bool(by_day.get(prev))}
+    if not today:
+        notes.append(f"No observations are recorded for {iso}: no incident of any kind is in "
+                     f"the record for this day, which means no data, not a quiet day.")
+    if not observed["previous"] and prev >= effective:
+        notes.append(f"No observations are recorded for the previous reporting period ({prev}):"
+                     f" its figures of none mean no data, not a quiet day.")
+    if unprocessed:
+        notes.append(f"{_plural(unprocessed, 'observation')} ingested after the last processing "
+                     f"{'is' if unprocessed == 1 else 'are'} not included; run `truce process`.")
+
     summary_sentences = _summary(total_t, total_p, region_rows, weapons, weapons_by_side, areas,
                                  day_alerts, recent, review)
+    if not in_force:  # the fire of the day, by region, instead of "no ceasefire violations"
+        summary_sentences[0] = notes[0]
+        summary_sentences[1:1 + len([r for r in region_rows if r["region"] != NO_REGION])] = [
+            f"In {r['region']} region, the mission recorded "
+            f"{_fire_parts(region_fire[r['region']])}, before the agreement took effect."
+            for r in region_rows if r["region"] != NO_REGION]
+    summary_sentences += alert_notes
     return {
         "format": FORMAT,
         "agreement": {"id": agreement.id, "title": agreement.title,
@@ -294,6 +358,12 @@ def build_daily_model(
                       "security_zone_km": float(agreement.security_zone_km)},
         "date": iso,
         "previous_date": prev,
+        "in_force": in_force,
+        "observed": observed,
+        "unprocessed_observations": int(unprocessed),
+        "notes": notes,
+        "fire": {"rounds": fire_day["violations"], "explosions": fire_day["explosions"],
+                 "incidents": fire_day["incidents"]},
         "totals": {"violations": total_t["violations"], "explosions": total_t["explosions"],
                    "incidents": total_t["incidents"],
                    "previous_violations": total_p["violations"],
@@ -312,6 +382,11 @@ def build_daily_model(
         "side_order": list(sides),
         "violations_by_rule": dict(sorted(rules.items())),
         "alerts": day_alerts,
+        "alert_tests": tests,
+        "alert_notes": alert_notes,
+        "no_alerts": (f"No alerts for {iso}." if not alert_notes else
+                      f"No alerts for {iso} from the tests that ran." if len(alert_notes) < len(tests)
+                      else f"No alert test could run for {iso}."),
         "recent_alerts": recent,
         "review": review,
         "trend": {"days": days,
@@ -331,6 +406,14 @@ def region_sentence_parts(violations: int, explosions: int) -> str:
         return f"{violations:,} {noun}, none of them explosions"
     ex = "explosion" if explosions == 1 else "explosions"
     return f"{violations:,} {noun}, including {explosions:,} {ex}"
+
+
+def _fire_parts(t: Mapping[str, int]) -> str:
+    if t["violations"] == 0:
+        return "no fire"
+    ex = t["explosions"]
+    return (f"{_plural(t['violations'], 'round')} of fire, "
+            + (f"including {_plural(ex, 'explosion')}" if ex else "none of them explosions"))
 
 
 def _region_sentence(r: Mapping[str, Any]) -> str:
