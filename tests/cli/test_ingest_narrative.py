@@ -64,3 +64,11 @@ def test_one_teams_reports_of_two_days_both_go_in(tmp_path):
     times = [json.loads(r[1])["time"] for r in rows]  # an interval, or an instant (a string)
     starts = [t["start"] if isinstance(t, dict) else t for t in times]
     assert [s[:10] for s in starts] == ["2024-12-08", "2024-12-08", "2024-12-09", "2024-12-09"]
+
+
+def test_narrative_without_date_names_the_file(tmp_path):
+    report = tmp_path / "nodate.txt"
+    report.write_text("Positioned in Avdiivka, the team heard 12 explosions.\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["ingest", str(report), "--db", str(tmp_path / "r.db")])
+    assert res.exit_code == 2
+    assert f"{report}: date: no report date" in res.output

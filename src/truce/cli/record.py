@@ -126,8 +126,11 @@ def _narrative_parser(date_: str | None, tz: str, home: Path | None):  # type: i
     gaz = load_gazetteer(truce_home(home))
 
     def parse(text: str, path: Path):  # type: ignore[no-untyped-def]
-        res = parse_report(text, report_date=day, tz=zone, gazetteer=gaz, source_id=path.stem,
-                           report=path.name)
+        try:
+            res = parse_report(text, report_date=day, tz=zone, gazetteer=gaz,
+                               source_id=path.stem, report=path.name)
+        except ValidationError as exc:  # "no report date": name the file
+            raise ValidationError(exc.reason, where=str(path), field=exc.field) from None
         return [dict(r) for r in res.observations], [(u.sentence, u.reason) for u in res.unparsed]
 
     return parse
