@@ -55,6 +55,27 @@ def test_classify_reports_bad_rows_and_classifies_the_rest(tmp_path):
     assert len(rows) == 3
 
 
+def test_classify_rows_with_wrong_field_count_are_bad_rows(tmp_path):
+    """An extra column no longer shifts the results under the wrong headers, and a row of empty
+    fields (",") is reported, not dropped (QA qa2 item 12)."""
+    ag = str(write_agreement_dir(tmp_path / "ag"))
+    src = tmp_path / "pts.csv"
+    src.write_text("id,lat,lon\na,48.5,30.9\nb,48.5,31.1,zzz\nc,48.5\n,,\n\nd,48.5,31.1\n")
+    out = tmp_path / "out.csv"
+    r = runner.invoke(app, ["classify", "--agreement", ag, "--in", str(src), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert f"{src}:3: expected 3 columns, got 4" in r.stderr
+    assert f"{src}:4: expected 3 columns, got 2" in r.stderr
+    assert f"{src}:5: lat/lon missing" in r.stderr
+    assert "classified 2 point(s), 3 bad row(s)" in r.stderr
+    rows = [row.split(",") for row in out.read_text().splitlines()]
+    assert [row[0] for row in rows[1:]] == ["a", "d"]
+    assert all(len(row) == len(rows[0]) for row in rows)
+    src.write_text("lat,lon\n48.5,30.9\n,\n48.5,31.1\n")
+    r = runner.invoke(app, ["classify", "--agreement", ag, "--in", str(src), "--out", str(out)])
+    assert f"{src}:3: lat/lon missing" in r.stderr and "2 point(s), 1 bad row(s)" in r.stderr
+
+
 def test_classify_missing_file_exits_2(tmp_path):
     r = runner.invoke(app, ["classify", "--in", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o.csv")])
     assert r.exit_code == 2 and "cannot open" in r.stderr

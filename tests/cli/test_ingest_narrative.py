@@ -64,3 +64,29 @@ def test_one_teams_reports_of_two_days_both_go_in(tmp_path):
     times = [json.loads(r[1])["time"] for r in rows]  # an interval, or an instant (a string)
     starts = [t["start"] if isinstance(t, dict) else t for t in times]
     assert [s[:10] for s in starts] == ["2024-12-08", "2024-12-08", "2024-12-09", "2024-12-09"]
+
+
+def test_narrative_without_date_names_the_file(tmp_path):
+    report = tmp_path / "nodate.txt"
+    report.write_text("Positioned in Avdiivka, the team heard 12 explosions.\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["ingest", str(report), "--db", str(tmp_path / "r.db")])
+    assert res.exit_code == 2
+    assert f"{report}: date: no report date" in res.output
+
+
+def test_a_report_without_a_date_is_named_and_the_other_files_still_go_in(tmp_path):
+    """A draft without a date used to stop a multi-file ingest there: the files after it were
+    never tried."""
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Notes\n\nPositioned in Avdiivka, the team heard three explosions 2 km east "
+                     "at 21:14.\n", encoding="utf-8")
+    good = tmp_path / "team-02.txt"
+    good.write_text(REPORT, encoding="utf-8")
+    db = tmp_path / "r.db"
+    r = CliRunner().invoke(app, ["ingest", str(draft), str(good), "--db", str(db)])
+    assert r.exit_code == 2, r.output
+    assert f"{draft}: date: no report date" in r.stderr and "(not ingested)" in r.stderr
+    assert f"error: nothing could be read from {draft}" in r.stderr
+    assert f"{good}: added 2" in r.stdout
+    with sqlite3.connect(db) as c:
+        assert c.execute("select count(*) from observations").fetchone() == (2,)

@@ -64,3 +64,41 @@ def test_a_bad_tz_names_the_option(tmp_path):
     res = _runner().invoke(app, ["parse", str(f), "--tz", "+25:00"])
     assert res.exit_code == 2
     assert res.stderr.strip() == "error: --tz: time zone offset '+25:00' is out of range"
+
+
+BODY = ("Positioned in Avdiivka, the team heard 12 undetermined explosions at 21:43. "
+        "Positioned in Atlantis, the team heard three explosions. At 25:99, it heard a flare.\n")
+
+
+def test_parse_lists_unparsed_sentences_with_detail(tmp_path):
+    f = tmp_path / "op-2.txt"
+    f.write_text("Daily report — Patrol team 3, Donetsk region, 8 December 2024\n\n" + BODY,
+                 encoding="utf-8")
+    res = _runner().invoke(app, ["parse", str(f)])
+    assert res.exit_code == 0, res.output
+    assert "op-2.txt: sentence 2: not parsed: unknown_place: Atlantis" in res.stderr
+    assert "op-2.txt: sentence 3: not parsed: bad_time: 25:99" in res.stderr
+    assert "unparsed (bad_time): 1" in res.stderr
+
+
+def test_parse_without_date_names_the_file(tmp_path):
+    f = tmp_path / "nodate.txt"
+    f.write_text(BODY, encoding="utf-8")
+    res = _runner().invoke(app, ["parse", str(f)])
+    assert res.exit_code == 2
+    assert res.stderr.strip().startswith(f"error: {f}: date: no report date")
+    f.write_text("Daily report — Team 3, Donetsk region, 31 February 2024\n\n" + BODY,
+                 encoding="utf-8")
+    res = _runner().invoke(app, ["parse", str(f)])
+    assert res.exit_code == 2
+    assert f"error: {f}: date: invalid report date '31 February 2024'" in res.stderr
+
+
+def test_parse_warns_about_bytes_that_are_not_utf8(tmp_path):
+    f = tmp_path / "latin1.txt"
+    f.write_bytes("Daily report — Team 3, Donetsk region, 8 December 2024\n\n".encode()
+                   + b"Positioned in Avdiivka, the team heard 12 explosions at the Caf\xe9.\n")
+    res = _runner().invoke(app, ["parse", str(f)])
+    assert res.exit_code == 0, res.output
+    assert f"warning: {f}: not UTF-8 text (byte " in res.stderr
+    assert json.loads(res.stdout.splitlines()[0])["count"] == 12

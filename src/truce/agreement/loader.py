@@ -11,7 +11,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
+import shapely.ops
 import yaml
 from pydantic import ValidationError as _PydanticError
 from shapely.geometry import shape
@@ -20,8 +22,14 @@ from shapely.geometry.base import BaseGeometry
 from truce.agreement.model import Agreement, DisengagementArea, Party, Region, Rule, WeaponClass
 from truce.agreement.schema import AgreementSpec
 from truce.errors import AgreementError, AgreementNotFound
+from truce.geo.crs import GEOD
 
 AGREEMENT_FILE = "agreement.yaml"
+
+#: The contact line must lie within this distance of the parties' areas (and of the boundary,
+#: when one is given), and each party's area within this distance of the line.  Bundled and
+#: real agreements are within 0.1 km; a line with lat/lon swapped is ~1,000 km away.
+MAX_LINE_GAP_KM = 10.0
 
 
 def bundled_dir() -> Path:
@@ -86,31 +94,46 @@ def load_agreement(name_or_dir: str | Path) -> Agreement:
         err = exc.errors()[0]
         field = ".".join(str(x) for x in err["loc"]) or None
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise AgreementError(f"{err['msg']}{more}", where=str(yaml_path), field=field) from None
+        raise AgreementError(f"{_readable(err)}{more}", where=str(yaml_path), field=field) from None
     return _build(spec, root)
 
 
+def _readable(err: Any) -> str:
+    """A pydantic error in plain words: no "Value error, " prefix; NaN and infinity named."""
+    inp = err.get("input")
+    if isinstance(inp, float) and not np.isfinite(inp):
+        return f"must be a finite number, got {inp}"
+    msg = str(err["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    return msg
+
+
 def _build(spec: AgreementSpec, root: Path) -> Agreement:
-    line = _read_geometry(root, spec.contact_line, "contact_line", ("LineString", "MultiLineString"))
+    warnings: list[str] = []
+    line = _read_geometry(root, spec.contact_line, "contact_line", ("LineString", "MultiLineString"),
+                          warnings)
     parties = tuple(
         Party(
             id=p.id,
             name=p.name,
-            area=_read_geometry(root, p.area, f"parties.{i}.area", ("Polygon", "MultiPolygon")),
+            area=_read_geometry(root, p.area, f"parties.{i}.area", ("Polygon", "MultiPolygon"),
+                                warnings),
         )
         for i, p in enumerate(spec.parties)
     )
     if shapely.intersection(parties[0].area, parties[1].area).area > 1e-6 * min(
         parties[0].area.area, parties[1].area.area
     ):
+        note = f" (note: {warnings[0]})" if warnings else ""
         raise AgreementError(
-            "the two parties' areas overlap; each point must belong to at most one party",
+            "the two parties' areas overlap; each point must belong to at most one party" + note,
             where=str(root / AGREEMENT_FILE),
             field="parties",
         )
     disengagement: tuple[DisengagementArea, ...] = ()
     if spec.disengagement_areas:
-        feats = _read_features(root, spec.disengagement_areas, "disengagement_areas")
+        feats = _read_features(root, spec.disengagement_areas, "disengagement_areas", warnings)
         items = []
         for i, (props, geom) in enumerate(feats):
             _check_type(geom, ("Polygon", "MultiPolygon"), root / spec.disengagement_areas,
@@ -124,10 +147,11 @@ def _build(spec: AgreementSpec, root: Path) -> Agreement:
         disengagement = tuple(items)
     boundary = None
     if spec.boundary:
-        boundary = _read_geometry(root, spec.boundary, "boundary", ("Polygon", "MultiPolygon"))
+        boundary = _read_geometry(root, spec.boundary, "boundary", ("Polygon", "MultiPolygon"),
+                                  warnings)
     regions: tuple[Region, ...] = ()
     if spec.regions:
-        feats = _read_features(root, spec.regions.file, "regions")
+        feats = _read_features(root, spec.regions.file, "regions", warnings)
         regs = []
         for i, (props, geom) in enumerate(feats):
             name = props.get(spec.regions.name_property)
@@ -138,6 +162,7 @@ def _build(spec: AgreementSpec, root: Path) -> Agreement:
                 )
             regs.append(Region(name=str(name), geometry=geom))
         regions = tuple(regs)
+    _check_line_near_areas(spec, root, line, parties, boundary)
     return Agreement(
         id=spec.id,
         title=spec.title,
@@ -163,7 +188,52 @@ def _build(spec: AgreementSpec, root: Path) -> Agreement:
         description=spec.description,
         sources=tuple(spec.sources),
         path=root,
+        warnings=tuple(warnings),
     )
+
+
+def _gap_km(geom: BaseGeometry, target: BaseGeometry) -> float:
+    """How far (geodesic km) the vertex of ``geom`` farthest from ``target`` lies from it."""
+    pts = shapely.points(shapely.get_coordinates(geom))
+    shapely.prepare(target)
+    out = pts[~shapely.intersects(target, pts)]
+    if not len(out):
+        return 0.0
+    far = out[int(np.argmax(shapely.distance(target, out)))]
+    near = shapely.ops.nearest_points(target, far)[0]
+    return float(GEOD.inv(far.x, far.y, near.x, near.y)[2]) / 1000.0
+
+
+def _check_line_near_areas(spec: AgreementSpec, root: Path, line: BaseGeometry,
+                           parties: tuple[Party, ...], boundary: BaseGeometry | None) -> None:
+    """The contact line separates the parties: it lies along (within MAX_LINE_GAP_KM of) their
+    areas and of the boundary, and each area reaches it.  Catches lat/lon swapped in one file."""
+    where = str(root / spec.contact_line)
+    both = shapely.union(parties[0].area, parties[1].area)
+    gap = _gap_km(line, both)
+    if gap > MAX_LINE_GAP_KM:
+        raise AgreementError(
+            f"the contact line is {gap:,.0f} km from the parties' areas (at most "
+            f"{MAX_LINE_GAP_KM:g} km allowed); are lat and lon swapped in this file or in an area?",
+            where=where, field="contact_line")
+    if boundary is not None:
+        gap = _gap_km(line, boundary)
+        if gap > MAX_LINE_GAP_KM:
+            raise AgreementError(
+                f"the contact line is {gap:,.0f} km outside the boundary ({spec.boundary}; at "
+                f"most {MAX_LINE_GAP_KM:g} km allowed); are lat and lon swapped?",
+                where=where, field="contact_line")
+    for i, p in enumerate(parties):
+        d = shapely.distance(line, p.area)
+        if d > 0:
+            a, b = shapely.ops.nearest_points(line, p.area)
+            km = float(GEOD.inv(a.x, a.y, b.x, b.y)[2]) / 1000.0
+            if km > MAX_LINE_GAP_KM:
+                raise AgreementError(
+                    f"the area of party {p.id!r} is {km:,.0f} km from the contact line (at most "
+                    f"{MAX_LINE_GAP_KM:g} km allowed): the line must run between the areas; "
+                    "are lat and lon swapped?",
+                    where=str(root / spec.parties[i].area), field=f"parties.{i}.area")
 
 
 def _read_json(path: Path, field: str) -> Any:
@@ -178,11 +248,14 @@ def _read_json(path: Path, field: str) -> Any:
         raise AgreementError(f"cannot read ({exc})", where=str(path), field=field) from None
 
 
-def read_geojson_features(path: Path, field: str = "") -> list[tuple[dict[str, Any], BaseGeometry]]:
+def read_geojson_features(path: Path, field: str = "", warnings: list[str] | None = None,
+                          ) -> list[tuple[dict[str, Any], BaseGeometry]]:
     """Read a GeoJSON FeatureCollection, Feature or bare geometry as (properties, geometry) pairs.
 
-    Geometries are checked to be non-empty, valid (invalid polygons are repaired with
-    ``make_valid`` only if the repair keeps the type) and within lon/lat bounds.
+    Geometries are checked to be non-empty, with finite coordinates (no NaN), within lon/lat
+    bounds and valid: an invalid polygon (a self-intersection, a bow-tie) is repaired with
+    ``make_valid`` only if the repair keeps the type, and the repair is appended to
+    ``warnings`` naming the file, the feature and the reason.
     """
     data = _read_json(path, field)
     if not isinstance(data, dict) or "type" not in data:
@@ -202,11 +275,15 @@ def read_geojson_features(path: Path, field: str = "") -> list[tuple[dict[str, A
         if not isinstance(f, dict) or not isinstance(f.get("geometry"), dict):
             raise AgreementError("feature without a geometry", where=str(path), field=loc)
         try:
-            geom = shape(f["geometry"])
+            with np.errstate(all="ignore"):  # NaN coordinates: reported below, not as warnings
+                geom = shape(f["geometry"])
         except Exception as exc:  # noqa: BLE001 - shapely raises several types for malformed coordinates
             raise AgreementError(f"malformed geometry ({exc})", where=str(path), field=loc) from None
         if geom.is_empty:
             raise AgreementError("empty geometry", where=str(path), field=loc)
+        if not np.isfinite(shapely.get_coordinates(geom)).all():
+            raise AgreementError("coordinates are not finite numbers (NaN or Infinity)",
+                                 where=str(path), field=loc)
         minx, miny, maxx, maxy = geom.bounds
         if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
             raise AgreementError(
@@ -214,9 +291,12 @@ def read_geojson_features(path: Path, field: str = "") -> list[tuple[dict[str, A
                 where=str(path), field=loc)
         if not geom.is_valid:
             fixed = shapely.make_valid(geom)
+            reason = shapely.is_valid_reason(geom)
             if fixed.geom_type not in (geom.geom_type, "MultiPolygon", "Polygon") or fixed.is_empty:
-                raise AgreementError(f"invalid geometry ({shapely.is_valid_reason(geom)})",
-                                     where=str(path), field=loc)
+                raise AgreementError(f"invalid geometry ({reason})", where=str(path), field=loc)
+            if warnings is not None:
+                warnings.append(f"{path}: {loc}: invalid geometry ({reason}) repaired with "
+                                "make_valid; check that the repaired shape is what you meant")
             geom = fixed
         out.append((dict(f.get("properties") or {}), geom))
     if not out:
@@ -224,8 +304,9 @@ def read_geojson_features(path: Path, field: str = "") -> list[tuple[dict[str, A
     return out
 
 
-def _read_features(root: Path, rel: str, field: str) -> list[tuple[dict[str, Any], BaseGeometry]]:
-    return read_geojson_features(root / rel, field)
+def _read_features(root: Path, rel: str, field: str, warnings: list[str] | None = None,
+                   ) -> list[tuple[dict[str, Any], BaseGeometry]]:
+    return read_geojson_features(root / rel, field, warnings)
 
 
 def _check_type(geom: BaseGeometry, types: tuple[str, ...], path: Path, field: str) -> None:
@@ -234,10 +315,11 @@ def _check_type(geom: BaseGeometry, types: tuple[str, ...], path: Path, field: s
                              where=str(path), field=field)
 
 
-def _read_geometry(root: Path, rel: str, field: str, types: tuple[str, ...]) -> BaseGeometry:
+def _read_geometry(root: Path, rel: str, field: str, types: tuple[str, ...],
+                   warnings: list[str] | None = None) -> BaseGeometry:
     """Read every feature of a file and union them into one geometry of the wanted family."""
     path = root / rel
-    feats = read_geojson_features(path, field)
+    feats = read_geojson_features(path, field, warnings)
     geoms = []
     for i, (_, g) in enumerate(feats):
         if g.geom_type == "GeometryCollection":

@@ -106,6 +106,9 @@ class Agreement:
     timezone: str | None = None
     sources: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)
+    #: What loading repaired or doubts, one line each naming file and feature (``agreement check``
+    #: prints them): an invalid polygon repaired with ``make_valid``.
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def party(self, party_id: str) -> Party:
         """Return the party with this id (``KeyError`` if none)."""

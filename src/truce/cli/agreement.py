@@ -10,7 +10,7 @@ from rich.table import Table
 from truce.agreement.assemble import assemble_from_files, write_agreement
 from truce.agreement.loader import bundled_agreements, load_agreement, resolve_agreement
 from truce.agreement.summary import summarize
-from truce.cli.errors import fail, handle_errors
+from truce.cli.errors import err_console, fail, handle_errors
 from truce.cli.output import Format, console, print_json
 
 app = typer.Typer(
@@ -47,9 +47,16 @@ def list_cmd(fmt: Format = typer.Option(Format.table, "--format", help="table or
 def check_cmd(agreement: str = typer.Argument(..., help="Bundled name or agreement directory.")) -> None:
     """Validate an agreement; exit 0 if it loads, 2 with a one-line reason if not.
 
+    Checked: the YAML's fields, each GeoJSON (types, finite lon/lat, validity), that the parties'
+    areas do not overlap, and that the contact line runs between them (within 10 km of both;
+    catches lat/lon swapped).  An invalid polygon (a self-intersection) is repaired with
+    make_valid and reported as a warning line naming the file and feature (exit 0).
+
     Example: `truce agreement check ./my-agreement`
     """
     a = load_agreement(agreement)
+    for w in a.warnings:
+        err_console.print(f"warning: {w}", markup=False)
     s = summarize(a)
     console.print(
         f"[green]ok[/] {a.id}: {len(a.parties)} parties, line {s.line_length_km:,.1f} km "

@@ -23,7 +23,8 @@ def classify_cmd(
 ) -> None:
     """Classify points: which party's area, signed distance to the contact line (km, positive on
     the first party's side), zone, and one ok_<class> column per weapon class with a withdrawal
-    distance.  Bad rows are reported with their line numbers; the rest is classified.
+    distance.  Bad rows (another number of fields than the header, lat/lon missing, not numbers
+    or out of range) are reported with their line numbers; the rest is classified.
 
     Example: `truce classify --agreement ukraine-2024-12-07 --in points.csv --out result.csv`
     """

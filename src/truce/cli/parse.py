@@ -52,7 +52,10 @@ def parse_cmd(
 
     Observations go to stdout; a summary (per-region ceasefire violations and explosions,
     sentences parsed and unparsed by reason, the report's own totals with the previous period
-    apart) goes to stderr.
+    apart) goes to stderr, followed by the first 20 unparsed sentences with their reasons
+    (e.g. "sentence 4: not parsed: unknown_place: Atlantis"; all of them with --unparsed).
+    A sentence with a clock time that does not exist (25:99) is unparsed (bad_time), one with
+    an implausible distance or count likewise; bytes that are not UTF-8 give a warning.
 
     Example: truce parse reports/2024-12-08/op-002.txt --tz +02:00 --format table
     """
@@ -66,12 +69,16 @@ def parse_cmd(
         raise ValidationError(exc.reason, field="--tz") from None
     day = _date(date_)
     try:
-        text = report.read_text(encoding="utf-8", errors="replace")
+        raw = report.read_bytes()
     except OSError as exc:
         raise ValidationError(f"cannot read {report}: {exc.strerror or exc}") from None
+    text = decode_report(raw, report)
     gaz = load_gazetteer(truce_home(home))
-    result = parse_report(text, report_date=day, tz=zone, gazetteer=gaz,
-                          source_id=source_id or report.stem)
+    try:
+        result = parse_report(text, report_date=day, tz=zone, gazetteer=gaz,
+                              source_id=source_id or report.stem)
+    except ValidationError as exc:  # "no report date": name the file
+        raise ValidationError(exc.reason, where=str(report), field=exc.field) from None
     if fmt is ParseFormat.jsonl:
         for rec in result.observations:
             typer.echo(_DUMPS(rec))
@@ -84,6 +91,31 @@ def parse_cmd(
         except OSError as exc:
             raise ValidationError(f"cannot write {unparsed}: {exc.strerror or exc}") from None
     _summary(result.summary())
+    _list_unparsed(report, result.unparsed)
+
+
+#: At most this many unparsed sentences are listed on stderr (all are in --unparsed FILE).
+MAX_UNPARSED_SHOWN = 20
+
+
+def decode_report(raw: bytes, path: Path) -> str:
+    """A report's bytes as text: UTF-8 (a BOM is dropped); bytes that are not UTF-8 are replaced
+    with U+FFFD and a warning names the file and the first bad byte's offset."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        err_console.print(f"warning: {path}: not UTF-8 text (byte {exc.start + 1}); bytes that "
+                          "are not UTF-8 were replaced with U+FFFD", markup=False)
+        return raw.decode("utf-8-sig", errors="replace")
+
+
+def _list_unparsed(report: Path, unparsed: tuple[Any, ...]) -> None:
+    for u in unparsed[:MAX_UNPARSED_SHOWN]:
+        err_console.print(f"  {report.name}: sentence {u.sentence}: not parsed: {u.message}",
+                          markup=False)
+    if len(unparsed) > MAX_UNPARSED_SHOWN:
+        err_console.print(f"  ... and {len(unparsed) - MAX_UNPARSED_SHOWN} more unparsed "
+                          "sentence(s) (all in --unparsed FILE)", markup=False)
 
 
 def _table(records: tuple[dict[str, Any], ...]) -> None:

@@ -137,8 +137,8 @@ def ingest_cmd(
         raise TruceError(f"internal error while ingesting ({type(exc).__name__}: {exc}); nothing "
                          "of the file being ingested was written; please report this") from exc
     if unread:
-        raise ValidationError(f"nothing could be read from {', '.join(unread)} (every line or "
-                              "sentence was rejected; see the reasons above)")
+        raise ValidationError(f"nothing could be read from {', '.join(unread)} (see the reasons "
+                              "above; the other files went in)")
     if strict and rejected:
         typer.echo(f"--strict: {rejected} line(s) or sentence(s) rejected", err=True)
         raise typer.Exit(3)
@@ -158,7 +158,13 @@ def _ingest_files(files: list[Path], url: str, parse) -> tuple[list[str], int]: 
             now = datetime.now(UTC)
             if f.suffix.lower() == ".txt":
                 assert parse is not None
-                r = ingest_narrative(f, uow, now=now, parse=lambda text, f=f: parse(text, f))
+                try:
+                    r = ingest_narrative(f, uow, now=now, parse=lambda text, f=f: parse(text, f))
+                except ValidationError as exc:  # e.g. no report date: this file, not the others
+                    msg = str(exc) if str(f) in str(exc) else f"{f}: {exc}"
+                    typer.echo(f"{msg} (not ingested)", err=True)
+                    unread.append(str(f))
+                    continue
             else:
                 r = ingest_jsonl(f, uow, now=now)
             if r.nothing_new:
@@ -201,9 +207,12 @@ def _narrative_parser(date_: str | None, tz: str, home: Path | None):  # type: i
     gaz = load_gazetteer(truce_home(home))
 
     def parse(text: str, path: Path):  # type: ignore[no-untyped-def]
-        res = parse_report(text, report_date=day, tz=zone, gazetteer=gaz, source_id=path.stem,
-                           report=path.name)
-        return [dict(r) for r in res.observations], [(u.sentence, u.reason) for u in res.unparsed]
+        try:
+            res = parse_report(text, report_date=day, tz=zone, gazetteer=gaz,
+                               source_id=path.stem, report=path.name)
+        except ValidationError as exc:  # "no report date": name the file
+            raise ValidationError(exc.reason, where=str(path), field=exc.field) from None
+        return [dict(r) for r in res.observations], [(u.sentence, u.message) for u in res.unparsed]
 
     return parse
 

@@ -29,9 +29,11 @@ class PointTable:
     errors: list[RowError] = field(default_factory=list)
 
 
-def csv_rows(reader: Any, errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(reader: Any, errors: list[RowError], *,
+             keep_empty_fields: bool = False) -> Iterator[tuple[int, list[str]]]:
     """Non-blank rows of a ``csv.reader`` with their 1-based line numbers; a row the csv module
-    cannot read becomes a :class:`RowError` in ``errors`` and reading goes on."""
+    cannot read becomes a :class:`RowError` in ``errors`` and reading goes on.  A row of empty
+    fields only (``,``) is skipped unless ``keep_empty_fields``; a blank line always is."""
     while True:
         try:
             row = next(reader)
@@ -40,13 +42,14 @@ def csv_rows(reader: Any, errors: list[RowError]) -> Iterator[tuple[int, list[st
         except (csv.Error, UnicodeDecodeError) as exc:
             errors.append(RowError(reader.line_num, f"unreadable row ({exc})"))
             continue
-        if row and any(c.strip() for c in row):
+        if row and (keep_empty_fields or any(c.strip() for c in row)):
             yield reader.line_num, row
 
 
 def read_points_csv(path: Path) -> PointTable:
-    """Read ``path``; rows whose lat/lon are missing, not numbers or out of range become errors
-    (1-based line numbers, header = line 1) and the rest are returned."""
+    """Read ``path``; rows with another number of fields than the header, or whose lat/lon are
+    missing, not numbers or out of range become errors (1-based line numbers, header = line 1)
+    and the rest are returned.  Only blank lines are skipped: a row of empty fields is an error."""
     try:
         fh = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115
     except OSError as exc:
@@ -66,9 +69,12 @@ def read_points_csv(path: Path) -> PointTable:
         table = PointTable(header=header)
         lats: list[float] = []
         lons: list[float] = []
-        for line, row in csv_rows(reader, table.errors):
-            if len(row) <= max(ilat, ilon):
+        for line, row in csv_rows(reader, table.errors, keep_empty_fields=True):
+            if len(row) != len(header):
                 table.errors.append(RowError(line, f"expected {len(header)} columns, got {len(row)}"))
+                continue
+            if not row[ilat].strip() or not row[ilon].strip():
+                table.errors.append(RowError(line, "lat/lon missing"))
                 continue
             try:
                 lat = float(row[ilat])

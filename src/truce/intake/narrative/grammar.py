@@ -259,6 +259,7 @@ class Event:
     bearing: tuple[float, float | None] | None = None
     location: Position | None = None
     weapon: Weapon | None = None
+    heard_only: bool | None = None  # the verb before it ("heard ... and saw two tanks")
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,9 +368,11 @@ def _scan(text: str, start: int) -> list[tuple[int, int, re.Match[str], str]]:
 
 def analyse(text: str) -> Clause:
     """Take one sentence apart (no name or time resolution)."""
+    verbs = [(v.start(), lx.VERBS[" ".join(v.group(0).lower().split())])
+             for v in _VERB_RE.finditer(text)]
     verb = _VERB_RE.search(text)
     verb_at = verb.start() if verb else -1
-    heard_only = lx.VERBS[" ".join(verb.group(0).lower().split())] if verb else None
+    heard_only = verbs[0][1] if verbs else None
     pre_end = verb_at if verb else len(text)
     position = find_position(text, 0, pre_end)
     source = None
@@ -400,11 +403,14 @@ def analyse(text: str) -> Clause:
             _, kind, detail = KIND_ROWS[i]
             weapon = None
         d = _describe(text, e, nxt, kind)
+        # each event takes the last verb before it (the first one for a passive "... were heard")
+        ev_heard = next((h for at, h in reversed(verbs) if at < s), heard_only)
         events.append(Event(
             kind=kind, detail=detail, count=count, uncertain=uncertain, span=(s, e),
             direction=d.get("direction"), distance_km=d.get("distance_km"),  # type: ignore[arg-type]
             trajectory=d.get("trajectory"), bearing=d.get("bearing"),  # type: ignore[arg-type]
-            location=d.get("location"), weapon=weapon))  # type: ignore[arg-type]
+            location=d.get("location"), weapon=weapon,  # type: ignore[arg-type]
+            heard_only=ev_heard))
     # "heard 5 explosions and 20 bursts 2-3 km south": what follows the last applies to all
     # events joined only by "and" / "," to it
     for j in range(len(events) - 2, -1, -1):

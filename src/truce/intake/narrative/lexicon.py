@@ -252,4 +252,23 @@ REASONS: dict[str, str] = {
     "unknown_weapon": "a weapon that maps to no weapon class",
     "no_verb": "no perception verb (heard, saw, recorded, ...)",
     "no_totals": "speaks of ceasefire violations but states no region total",
+    "bad_time": "a clock time that does not exist (25:99, 24:30); 24:00 is the end of the day",
+    "implausible_distance": "a stated distance beyond the plausibility bounds below",
+    "implausible_count": "a count above MAX_COUNT",
 }
+
+# -- plausibility bounds ---------------------------------------------------------------------
+# A sentence stating a figure beyond these is unparsed (a typo or corrupted text), never used.
+# They sit far above anything real.  Positions: the simulator states an observer's position at
+# most 9 km from a settlement (``sim.places.MAX_OFFSET_KM``); the OSCE SMM reports in
+# ``../shared/data/osce_dev`` at most 17 km.  Event distances: the simulator's estimates carry a
+# lognormal error (sigma 0.3) and a range's upper end is rounded up from 1.2x the estimate, so it
+# writes up to ~45 km (27–42 km once in 7,830 records) and rarely more; an explosion is not heard
+# or seen from much beyond 50 km; the OSCE reports state at most 10 km.
+
+#: "N km DIR of PLACE" (an observer's position, an event's location, an aside): at most this.
+MAX_POSITION_OFFSET_KM = 50.0
+#: An event's distance from the observer ("3-5 km north", the range's far end): at most this.
+MAX_EVENT_DISTANCE_KM = 100.0
+#: The count of one event ("1,200 explosions"): at most this (a whole OSCE day was < 10,000).
+MAX_COUNT = 100_000

@@ -43,6 +43,11 @@ class Unparsed:
     reason: str
     detail: str = ""
 
+    @property
+    def message(self) -> str:
+        """``reason`` with its detail, for people: ``unknown_place: Atlantis``."""
+        return f"{self.reason}: {self.detail}" if self.detail else self.reason
+
     def to_dict(self) -> dict[str, Any]:
         return {"sentence": self.sentence, "reason": self.reason, "detail": self.detail,
                 "text": self.text}
@@ -175,6 +180,10 @@ def parse_report(
     h_date, h_region, h_source = heading_info(doc.headings)
     day = report_date or h_date
     if day is None:
+        bad = next((b for h in doc.headings[:3] if (b := times.invalid_date_in(h))), None)
+        if bad is not None:
+            raise ValidationError(f"invalid report date {bad!r} in the heading: give a real "
+                                  "date there or with --date", field="date")
         raise ValidationError("no report date: give one (--date) or a heading with a date such "
                               "as '8 December 2024'", field="date")
     resolver = gazetteer if isinstance(gazetteer, PlaceResolver) else PlaceResolver(gazetteer)
@@ -206,6 +215,10 @@ def parse_report(
         if clause.heard_only is None:
             unparsed.append(Unparsed(s.number, txt, "no_verb"))
             continue
+        bad = _implausible(txt, clause)
+        if bad is not None:
+            unparsed.append(Unparsed(s.number, txt, *bad))
+            continue
         # where the observer was
         if clause.position is not None:
             pt = _resolve(resolver, clause.position, region_ctx, last_point)
@@ -217,7 +230,7 @@ def parse_report(
         src = clause.source or (para.source if clause.position is None else None) or h_source \
             or lx.DEFAULT_SOURCE
         para.source = src
-        heard_only = bool(clause.heard_only) or src in lx.HEARD_ONLY_SOURCES
+        heard_by_source = src in lx.HEARD_ONLY_SOURCES
         # when
         when = times.resolve(txt, day, zone, time_words)
         if when.stated:
@@ -252,7 +265,8 @@ def parse_report(
                 "source": {"kind": src, "id": sid},
                 "time": when.record(),
                 "kind": ev.kind,
-                "heard_only": heard_only,
+                "heard_only": heard_by_source or bool(
+                    clause.heard_only if ev.heard_only is None else ev.heard_only),
             }
             if observer is not None:
                 rec["observer"] = {"lat": round(observer.lat, 5), "lon": round(observer.lon, 5)}
@@ -321,6 +335,35 @@ def parse_report(
         totals=report_totals, headings=doc.headings,
         sentences=len(doc.sentences), report_date=day, region=h_region or default_region,
         partial=tuple(partial))
+
+
+def _km(v: float) -> str:
+    return f"{v:g} km"
+
+
+def _implausible(txt: str, clause: grammar.Clause) -> tuple[str, str] | None:
+    """(reason, detail) when the sentence states a time that does not exist or a figure beyond
+    the plausibility bounds of :mod:`~truce.intake.narrative.lexicon`, else None.  Such a
+    sentence is unparsed as a whole: one impossible figure makes the rest doubtful too."""
+    t = times.bad_time(txt)
+    if t is not None:
+        return "bad_time", t
+    positions = [clause.position] + [ev.location for ev in clause.events]
+    for pos in positions:
+        if pos is None:
+            continue
+        if pos.mode == "offset" and pos.offset_km > lx.MAX_POSITION_OFFSET_KM:
+            return "implausible_distance", _km(pos.offset_km)
+        if pos.aside is not None and pos.aside[0] > lx.MAX_POSITION_OFFSET_KM:
+            return "implausible_distance", _km(pos.aside[0])
+    for ev in clause.events:
+        d = ev.distance_km
+        far = max(d) if isinstance(d, tuple) else d
+        if far is not None and far > lx.MAX_EVENT_DISTANCE_KM:
+            return "implausible_distance", _km(far)
+        if ev.count is not None and ev.count > lx.MAX_COUNT:
+            return "implausible_count", str(ev.count)
+    return None
 
 
 def _resolve(resolver: PlaceResolver, pos: grammar.Position, region: str | None,

@@ -85,6 +85,33 @@ def parse_tz(text: str) -> timezone:
     return timezone(sign * timedelta(hours=h, minutes=mi))
 
 
+_CLOCK = re.compile(r"(?<![\w:.,])(\d{1,2})[:h](\d{2})(?![\w:])")
+
+
+def bad_time(sentence: str) -> str | None:
+    """The first clock time in a sentence that does not exist (``25:99``, ``24:61``, ``12:60``,
+    ``24:30``), or None.  ``24:00`` is valid: the end of the day (ISO 8601).
+
+    >>> bad_time("At 25:99, the team heard ..."), bad_time("between 23:50 and 24:00")
+    ('25:99', None)
+    """
+    for m in _CLOCK.finditer(sentence):
+        h, mi = int(m.group(1)), int(m.group(2))
+        if h > 24 or mi > 59 or (h == 24 and mi > 0):
+            return m.group(0)
+    return None
+
+
+def invalid_date_in(text: str) -> str | None:
+    """The first "31 February 2024" in a text that is not a real date, or None."""
+    for m in _DATE.finditer(text):
+        try:
+            date(int(m.group(3)), lx.MONTHS[m.group(2).lower()], int(m.group(1)))
+        except ValueError:
+            return m.group(0)
+    return None
+
+
 def date_in(text: str) -> date | None:
     """The first "8 December 2024" in a text (a report heading), or None."""
     m = _DATE.search(text)
