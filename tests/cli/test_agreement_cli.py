@@ -76,6 +76,17 @@ def test_classify_rows_with_wrong_field_count_are_bad_rows(tmp_path):
     assert f"{src}:3: lat/lon missing" in r.stderr and "2 point(s), 1 bad row(s)" in r.stderr
 
 
+def test_classify_into_a_missing_directory_exits_2_before_any_work(tmp_path):
+    src = tmp_path / "pts.csv"
+    src.write_text("lat,lon\n48.5,30.9\n")
+    out = tmp_path / "nodir" / "o.csv"
+    r = runner.invoke(app, ["classify", "--agreement", str(write_agreement_dir(tmp_path / "ag")),
+                            "--in", str(src), "--out", str(out)])
+    assert r.exit_code == 2, r.output
+    assert f"its directory {out.parent} does not exist" in r.stderr
+    assert not out.parent.exists()
+
+
 def test_classify_missing_file_exits_2(tmp_path):
     r = runner.invoke(app, ["classify", "--in", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o.csv")])
     assert r.exit_code == 2 and "cannot open" in r.stderr

@@ -28,6 +28,8 @@ def classify_cmd(
 
     Example: `truce classify --agreement ukraine-2024-12-07 --in points.csv --out result.csv`
     """
+    if str(out) != "-" and not out.parent.is_dir():  # a mistake in the command, not a failure
+        raise fail(f"{out}: its directory {out.parent} does not exist", 2)
     frame = AgreementFrame.from_agreement(load_agreement(agreement))
     table = read_points_csv(inp)
     for err in table.errors[:20]:
