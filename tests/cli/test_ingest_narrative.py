@@ -90,3 +90,38 @@ def test_a_report_without_a_date_is_named_and_the_other_files_still_go_in(tmp_pa
     assert f"{good}: added 2" in r.stdout
     with sqlite3.connect(db) as c:
         assert c.execute("select count(*) from observations").fetchone() == (2,)
+
+
+def _process(runner, db):
+    r = runner.invoke(app, ["process", "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    exp = runner.invoke(app, ["export", "incidents", "--format", "jsonl", "--db", str(db)])
+    assert exp.exit_code == 0, exp.output
+    return r.stdout, sorted((i["id"], i["count"], i["date"]) for i in map(json.loads, exp.stdout.splitlines()))
+
+
+def test_simulated_day_as_jsonl_and_narratives_is_fused_once(tmp_path):
+    """observations.jsonl and the day's reports/ tell the same observations under other ids.  Both
+    are kept in the record, and process fuses each observation once: the same incidents as the
+    JSONL alone (it counted every one twice: one source's two reports at once are two things)."""
+    runner = CliRunner()
+    out = tmp_path / "sim"
+    assert runner.invoke(app, ["simulate", "--seed", "3", "--out", str(out)]).exit_code == 0
+    jsonl = out / "observations.jsonl"
+    reports = sorted(str(p) for p in (out / "reports").glob("*/*.txt"))
+    alone = tmp_path / "alone.db"
+    assert runner.invoke(app, ["ingest", str(jsonl), "--db", str(alone)]).exit_code == 0
+    _, expected = _process(runner, alone)
+    both = tmp_path / "both.db"
+    for files in ([str(jsonl)], reports):
+        r = runner.invoke(app, ["ingest", *files, "--db", str(both)])
+        assert r.exit_code == 0, r.output
+    n = len(jsonl.read_text(encoding="utf-8").splitlines())
+    with sqlite3.connect(both) as c:  # nothing is lost: both tellings are in the record
+        stored = c.execute("select count(*) from observations").fetchone()[0]
+    assert stored >= 2 * n - 5, (stored, n)
+    said, got = _process(runner, both)
+    assert "same observation as" in said
+    # the narratives' ids sort after the JSONL's ("-s<n>-" > "-0"), so the JSONL's are fused and
+    # the incidents (ids are hashes of their observations) are the same
+    assert got == expected

@@ -119,7 +119,8 @@ def ingest_cmd(
     Example: `truce ingest out/sim/observations.jsonl --db truce.db`, or a day's narratives:
     `truce ingest out/sim/reports/2024-12-08/*.txt --db truce.db`.  The simulator's
     observations.jsonl already holds every sentence of its narratives (same source ids, other
-    record ids): ingest one or the other, or each observation is recorded twice.
+    record ids).  Ingesting both keeps both; `truce process` fuses each observation once and lists
+    the other telling as "same observation as ...".
     """
     from truce.errors import TruceError
 

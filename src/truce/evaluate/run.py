@@ -44,7 +44,10 @@ def sim_case(agreement: str, intensity: str, seed: int, days: int = 1, scale: fl
     sc = Scenario.uniform(agreement, start, days, seed, intensity, scale=scale)
     res = simulate(sc, agr, starter_gazetteer(), np.random.default_rng(seed), reports=False, frame=frame)
     obs, rejected = ObservationArrays.from_records(observation_records(res), agr.zone)
-    assert not rejected, rejected[:3]
+    # the simulator's records are valid; one post may tell one episode twice alike (its two ends,
+    # both heard as "two impacts east"), which fusion takes once ("same observation as ...")
+    bad = [r for r in rejected if not r.reason.startswith("same observation as ")]
+    assert not bad, bad[:3]
     truth = TruthArrays.from_records(truth_records(res), frame.projection, agr.zone)
     lrec = list(link_records(res))
     observed = {r["episode_id"] for r in lrec if r["episode_id"]}

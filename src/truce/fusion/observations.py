@@ -111,9 +111,15 @@ class ObservationArrays:
         ``zone``: the time zone local dates (``day``) are taken in (the agreement's); default
         each record's own UTC offset.
 
-        A repeated ``(source.id, id)`` is rejected as a duplicate (the first one is kept).
+        A repeated ``(source.id, id)`` is rejected as a duplicate (the first one is kept).  Records
+        of **one observation under two ids** - the same :func:`content_key` (one source, kind,
+        time, count, detail, weapon class, direction, distance) - are fused once: the one with the
+        smallest id is kept (whatever the input order) and the others are rejected as "same
+        observation as ...".  A team's structured form and its narrative report tell the same
+        observation under different ids; fusion would otherwise keep them apart (one source's
+        two reports at once are two things) and count it twice.
         """
-        cols: dict[str, list[Any]] = {f.name: [] for f in dataclasses.fields(cls)}
+        rows: list[tuple[int, dict[str, Any]]] = []
         rejected: list[Rejected] = []
         seen: set[tuple[str, str]] = set()
         for i, rec in enumerate(records):
@@ -128,8 +134,25 @@ class ObservationArrays:
                 rejected.append(Rejected(i, row["id"], "id", f"duplicate of an earlier record of source {k[0]}"))
                 continue
             seen.add(k)
+            rows.append((i, row))
+        keys = [content_key(row) for _, row in rows]
+        keep: dict[tuple[Any, ...], int] = {}  # content key -> position in rows of the smallest id
+        for pos, key in enumerate(keys):
+            prev = keep.setdefault(key, pos)
+            if rows[pos][1]["id"] < rows[prev][1]["id"]:
+                keep[key] = pos
+        kept = set(keep.values())
+        cols: dict[str, list[Any]] = {f.name: [] for f in dataclasses.fields(cls)}
+        for pos, (i, row) in enumerate(rows):
+            if pos not in kept:
+                first = rows[keep[keys[pos]]][1]["id"]
+                rejected.append(Rejected(i, row["id"], "id", (
+                    f"same observation as {row['source_id']}/{first} (same source, kind, time, "
+                    "count, detail, direction and distance): not fused twice")))
+                continue
             for name, v in row.items():
                 cols[name].append(v)
+        rejected.sort(key=lambda r: r.index)
         return cls._from_columns(cols), rejected
 
     @classmethod
@@ -145,6 +168,26 @@ class _Bad(Exception):
         super().__init__(reason)
         self.field = field
         self.reason = reason
+
+
+def content_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What two records of **one observation** necessarily share, and two distinct observations
+    of one source almost never do: source, kind, start and end (instants: ``+02:00`` and ``Z``
+    spellings agree), count (None: undetermined), detail, weapon class, the direction as a
+    bearing to the degree (a compass point is its bearing), the distance range to 0.1 km, and -
+    only without direction and distance - the location to 0.001 degree.  Not the ids, text,
+    report, region, the observer's position (a narrative's comes from the gazetteer, a form's
+    from GPS), ``heard_only`` or sigmas.  ``row``: a parsed row (``_parse``)."""
+    b, lo, hi = row["bearing_deg"], row["dist_lo_km"], row["dist_hi_km"]
+    bearing = None if math.isnan(b) else math.floor(b % 360.0 + 0.5) % 360
+    dist = None if math.isnan(lo) else (round(lo, 1), round(hi, 1))
+    loc = None
+    if bearing is None and dist is None and not math.isnan(row["loc_lat"]):
+        loc = (round(row["loc_lat"], 3), round(row["loc_lon"], 3))
+    w = row["weapon"]
+    return (row["source_id"], row["kind"], row["t_start"], row["t_end"],
+            None if math.isnan(row["count"]) else row["count"], row["detail"],
+            w.get("class") if isinstance(w, Mapping) else None, bearing, dist, loc)
 
 
 #: windows longer than this are vague ("overnight", "in the evening"); ``FusionParams.vague_window_s``

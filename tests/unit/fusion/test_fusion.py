@@ -268,8 +268,8 @@ def test_segments_hold_whole_components():
 def test_source_codes_by_key_equal_iff_same_source():
     from truce.fusion.pipeline import _source_codes_by_key, canonical
 
-    def one(src, i):
-        return dict(rec(1, src, "10:00", "10:05", 37.0, 48.0, "E"), id=i)
+    def one(src, i):  # distinct counts: distinct observations (one told twice is fused once)
+        return dict(rec(1, src, "10:00", "10:05", 37.0, 48.0, "E", count=1 + ord(i[0])), id=i)
 
     # keys in order: a-b/q, a/a, a/b/c (source "a/b"), a/m, a/z, b/r: source "a" is interleaved
     for recs in ([one("a", "a"), one("a", "z"), one("a", "m"), one("a/b", "c"), one("a-b", "q"), one("b", "r")],

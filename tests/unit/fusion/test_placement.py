@@ -204,6 +204,8 @@ def test_which_clusters_rest_on_one_bearing():
             rec(5, "a", "10:00", "10:05", *a, "E"), rec(6, "a", "10:00", "10:05", *a),  # 3: + no direction
             rec(7, "a", "10:00", "10:05", *a, "E"), rec(1, "b", "10:00", "10:05", *a, "E"),  # 4: two sources, one place
             rec(8, "a", "10:00", "10:05", *a, "E"), rec(9, "a", "10:00", "10:05", *far, "E")]  # 5: one source, two places
+    for n, r in enumerate(recs):  # distinct observations (one told twice is fused once)
+        r["count"] = 10 + n
     obs = arrays(recs)
     cluster = np.array([0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
     loc = localize(obs, PROJ, FusionParams())
