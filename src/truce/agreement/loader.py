@@ -209,19 +209,15 @@ def _check_line_near_areas(spec: AgreementSpec, root: Path, line: BaseGeometry,
     """The contact line separates the parties: it lies along (within MAX_LINE_GAP_KM of) their
     areas and of the boundary, and each area reaches it.  Catches lat/lon swapped in one file."""
     where = str(root / spec.contact_line)
-    both = shapely.union(parties[0].area, parties[1].area)
-    gap = _gap_km(line, both)
-    if gap > MAX_LINE_GAP_KM:
-        raise AgreementError(
-            f"the contact line is {gap:,.0f} km from the parties' areas (at most "
-            f"{MAX_LINE_GAP_KM:g} km allowed); are lat and lon swapped in this file or in an area?",
-            where=where, field="contact_line")
+    targets = [(shapely.union(parties[0].area, parties[1].area), "from the parties' areas")]
     if boundary is not None:
-        gap = _gap_km(line, boundary)
+        targets.append((boundary, f"outside the boundary ({spec.boundary})"))
+    for target, what in targets:
+        gap = _gap_km(line, target)
         if gap > MAX_LINE_GAP_KM:
             raise AgreementError(
-                f"the contact line is {gap:,.0f} km outside the boundary ({spec.boundary}; at "
-                f"most {MAX_LINE_GAP_KM:g} km allowed); are lat and lon swapped?",
+                f"the contact line is {gap:,.0f} km {what} (at most {MAX_LINE_GAP_KM:g} km "
+                "allowed); are lat and lon swapped in this file or in an area?",
                 where=where, field="contact_line")
     for i, p in enumerate(parties):
         d = shapely.distance(line, p.area)
