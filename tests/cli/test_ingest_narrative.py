@@ -125,3 +125,24 @@ def test_simulated_day_as_jsonl_and_narratives_is_fused_once(tmp_path):
     # the narratives' ids sort after the JSONL's ("-s<n>-" > "-0"), so the JSONL's are fused and
     # the incidents (ids are hashes of their observations) are the same
     assert got == expected
+
+
+def test_copies_processed_without_a_change_are_not_reported_as_unprocessed(tmp_path):
+    """Records that are all copies of recorded observations change no incident, so process writes
+    no ledger entry; the report must still count them as processed (it warned "N observations ...
+    are not included; run truce process" after every run)."""
+    runner = CliRunner()
+    out = tmp_path / "sim"
+    assert runner.invoke(app, ["simulate", "--seed", "3", "--out", str(out)]).exit_code == 0
+    db = tmp_path / "r.db"
+    assert runner.invoke(app, ["ingest", str(out / "observations.jsonl"), "--db", str(db)]).exit_code == 0
+    assert runner.invoke(app, ["process", "--db", str(db)]).exit_code == 0
+    reports = sorted(str(p) for p in (out / "reports").glob("*/*.txt"))
+    assert runner.invoke(app, ["ingest", *reports, "--db", str(db)]).exit_code == 0
+    pending = runner.invoke(app, ["report", "--db", str(db), "--out", str(tmp_path / "r1")])
+    assert "not included; run `truce process`" in pending.output  # before processing: warned
+    r = runner.invoke(app, ["process", "--db", str(db)])
+    assert r.exit_code == 0 and "same observation as" in r.stdout, r.output
+    rep = runner.invoke(app, ["report", "--db", str(db), "--out", str(tmp_path / "r2")])
+    assert rep.exit_code == 0, rep.output
+    assert "not included" not in rep.output

@@ -30,6 +30,9 @@ from truce.service.violations import AdjudicationStored, add_violations, violati
 DEFAULT_AGREEMENT = "ukraine-2024-12-07"
 META_AGREEMENT = "agreement"
 META_AGREEMENT_SOURCE = "agreement_source"
+#: how many stored observations the last ``truce process`` read (fused or not), set on every run -
+#: also one that found nothing new and wrote no ledger entry (the report's "unprocessed" count)
+META_PROCESSED = "processed_observations"
 FORMATS: tuple[str, ...] = ("jsonl", "geojson", "csv")
 #: The CSV export's columns, in order (new columns are appended, never inserted: docs/fusion.md).
 CSV_COLUMNS: tuple[str, ...] = (
@@ -158,6 +161,10 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
         if uow.meta.get(META_AGREEMENT) is not None and _same_as_stored(uow, records,
                                                                         adj.violations, t0, t1):
             # nothing new since the last run: write nothing (re-running must not grow the record)
+            # but remember what was read (e.g. new records that were all copies of others)
+            if uow.meta.get(META_PROCESSED) != str(len(obs) + len(rejected)):
+                uow.meta.set(META_PROCESSED, str(len(obs) + len(rejected)))
+                uow.commit()
             head = uow.ledger.head()
             return ProcessResult(
                 agreement=ra.id, observations=len(obs), not_fused=len(rejected),
@@ -176,6 +183,7 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
         if uow.meta.get(META_AGREEMENT) is None:
             uow.meta.set(META_AGREEMENT, ra.id)
             uow.meta.set(META_AGREEMENT_SOURCE, ra.source)
+        uow.meta.set(META_PROCESSED, str(len(obs) + len(rejected)))
         uow.commit()
     stored = FusionStored(len(records), superseded, fentry)
     by_kind = dict(sorted(Counter(r["kind"] for r in records).items()))

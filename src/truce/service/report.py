@@ -75,8 +75,14 @@ def record_days(incidents: Sequence[Mapping[str, Any]]) -> tuple[date, date] | N
 def unprocessed_observations(uow: UnitOfWork) -> int:
     """Observations ingested after the last processing (``truce process``): stored, but in no
     incident the report reads.  The last ``fusion`` ledger entry names how many observations it
-    read (fused and not); 0 when the record was never processed."""
+    read (fused and not), or - newer - the record's meta ``processed_observations``, set by every
+    run (also one that wrote nothing); 0 when the record was never processed."""
+    from truce.service.process import META_PROCESSED
+
     with uow:
+        seen_meta = uow.meta.get(META_PROCESSED)
+        if seen_meta is not None:
+            return max(uow.observations.count() - int(seen_meta), 0)
         last = None
         for e in uow.ledger.iterate():
             if e.kind == "fusion":
