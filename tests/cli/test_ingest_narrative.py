@@ -122,6 +122,8 @@ def test_simulated_day_as_jsonl_and_narratives_is_fused_once(tmp_path):
     assert stored >= 2 * n - 5, (stored, n)
     said, got = _process(runner, both)
     assert "same observation as" in said
+    twice = stored - n
+    assert f"observations ({twice:,} told again under another id, fused once)" in said
     # the narratives' ids sort after the JSONL's ("-s<n>-" > "-0"), so the JSONL's are fused and
     # the incidents (ids are hashes of their observations) are the same
     assert got == expected
@@ -146,3 +148,14 @@ def test_copies_processed_without_a_change_are_not_reported_as_unprocessed(tmp_p
     rep = runner.invoke(app, ["report", "--db", str(db), "--out", str(tmp_path / "r2")])
     assert rep.exit_code == 0, rep.output
     assert "not included" not in rep.output
+
+
+def test_a_quiet_days_report_is_not_an_error(tmp_path):
+    """A report that gives no observation (a quiet day) is read, not "nothing could be read":
+    exit 0 without --strict (daily scripts stop on errors)."""
+    f = tmp_path / "op-777.txt"
+    f.write_text("Daily report — Observation post 777, Donetsk region, 8 December 2024\n\n"
+                 "The team recorded no ceasefire violations.\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["ingest", str(f), "--db", str(tmp_path / "r.db")])
+    assert r.exit_code == 0, r.output
+    assert "nothing could be read" not in r.output

@@ -227,12 +227,13 @@ def test_export_from_an_unreadable_record_writes_nothing(tmp_path):
 
 
 def test_export_date_help_says_which_date_an_incident_has():
-    """The help used to say "the date their first report was written on": an overnight
-    observation in the 8 December report that starts on the 7th is exported under the 7th."""
+    """The help follows the incident's date rule: the first precise report's date, else (vague
+    reports only) the date the window ends on - an overnight report of the 8th counts on the 8th."""
     r = runner.invoke(app, ["export", "incidents", "--help"], env={"COLUMNS": "200"})
     assert r.exit_code == 0
     text = " ".join(r.stdout.replace("│", " ").split())
-    assert "first observation's start" in text and "report was written on" not in text
+    assert "first precise report's date" in text and "the date its window ends on, the 8th" in text
+    assert "first observation's start" not in text
 
 
 def _store_unchecked(db, *recs) -> None:
@@ -366,3 +367,4 @@ def test_export_applies_the_reviews_like_the_report(db):
     # --raw: the fusion output, no reviews
     again = [json.loads(ln) for ln in _export(db, "jsonl", "--raw").splitlines() if ln.strip()]
     assert again == raw and all("review" not in r for r in again)
+

@@ -175,7 +175,7 @@ def test_a_narrative_with_a_huge_count_names_the_sentence(tmp_path):
                  "Positioned in Avdiivka, the team heard 99999999999999999999 undetermined "
                  "explosions 3 km north-east at 21:14.\n", "utf-8")
     r = runner.invoke(app, ["ingest", str(f), "--db", str(tmp_path / "r.db")])
-    assert r.exit_code == 2, r.output  # nothing of the file could be read
+    assert r.exit_code == 0, r.output  # a report that gives no observation is read (listed)
     # the parser's own bound names it first (intake's bound, "count: ... is more than 100,000",
     # would reject the record if a parser let it through)
     assert "sentence 1: not parsed: implausible_count: 99999999999999999999" in r.stdout
@@ -265,3 +265,39 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(tmp_path, obs_file, mon
     assert r.exit_code == 1
     assert r.stderr.strip().startswith("error: internal error while ingesting (RuntimeError: boom)")
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.output
+
+
+def test_verify_accepts_a_count_an_older_version_stored_through_a_float(tmp_path, monkeypatch):
+    """Before the intake bounds, a record taking the full validator stored ``int(float(count))``
+    (2^53 + 1 became 2^53); verify now derives the count exactly and must not call that row
+    tampered - while any other difference still is."""
+    import truce.service.ingest as ingest_mod
+    from truce.service.intake import parse_line
+
+    monkeypatch.setattr(ingest_mod, "parse_line", lambda line, seq: parse_line(line, seq, strict=False))
+    big = 2**53 + 1
+    f = tmp_path / "old.jsonl"
+    f.write_text(_obs(1, count=big, location={"lat": 48.0, "lon": 37.9, "sigma_m": 500}) + "\n")
+    db = tmp_path / "r.db"
+    assert runner.invoke(app, ["ingest", str(f), "--db", str(db)]).exit_code == 0
+    monkeypatch.undo()
+    for stored, ok in ((int(float(big)), True), (big - 7, False)):
+        with sqlite3.connect(db) as c:
+            c.execute("update observations set count = ?", (stored,))
+        r = runner.invoke(app, ["verify", "--db", str(db)])
+        assert (r.exit_code == 0) == ok, r.output
+
+
+def test_a_read_only_record_with_an_unmerged_log_is_refused_not_checked_stale(tmp_path, obs_file,
+                                                                           monkeypatch):
+    """Read-only opens skip the write-ahead log (immutable=1): with a log beside the file, verify
+    would check an older state and could call a changed record intact."""
+    db = tmp_path / "r.db"
+    assert runner.invoke(app, ["ingest", str(obs_file), "--db", str(db)]).exit_code == 0
+    (tmp_path / "r.db-wal").write_bytes(b"\x37\x7f\x06\x82" + b"\0" * 28)  # a log's header
+    monkeypatch.setattr(record, "_writable", lambda p: False)
+    r = runner.invoke(app, ["verify", "--db", str(db)])
+    assert r.exit_code == 2, r.output
+    assert "write-ahead log (r.db-wal) that is not merged" in r.stderr
+    (tmp_path / "r.db-wal").write_bytes(b"")  # an empty log holds nothing: read as before
+    assert runner.invoke(app, ["verify", "--db", str(db)]).exit_code == 0

@@ -149,8 +149,8 @@ def adjudicate(incident_records: Sequence[Mapping[str, Any]], frame: AgreementFr
     observation_kinds
         ``"source/id" -> source kind`` for the sources of each violation (``unknown`` if absent).
     dates
-        ``incident id -> local date``; default: the record's own ``date`` (fusion's local date of
-        its first report), else the UTC date of ``start``.
+        ``incident id -> local date``; default: the record's own ``date`` (the day fusion reports
+        it under), else the UTC date of ``start``.
     region_of
         ``(x, y) -> region names`` in the frame's metric CRS; default: the agreement's regions,
         else the nearest gazetteer settlement.

@@ -53,6 +53,7 @@ def process_cmd(
 
     Example: `truce process --agreement ukraine-2024-12-07 --db truce.db`
     """
+    from truce.fusion.observations import SAME_OBSERVATION
     from truce.service.process import process_record
 
     uow = _uow(_existing_db(db))
@@ -60,8 +61,12 @@ def process_cmd(
         r = process_record(uow, now=datetime.now(UTC), agreement=agreement)
     finally:
         uow.close()
+    twice = sum(1 for rej in r.rejected if rej.field == SAME_OBSERVATION)
+    notes = [f"{twice:,} told again under another id, fused once" if twice else "",
+             f"{r.not_fused - twice:,} could not be fused" if r.not_fused - twice else ""]
+    notes = [n for n in notes if n]
     typer.echo(f"agreement {r.agreement}: {r.observations:,} observations"
-               + (f" ({r.not_fused:,} could not be fused)" if r.not_fused else ""))
+               + (f" ({'; '.join(notes)})" if notes else ""))
     for rej in r.rejected[:MAX_REJECTED_SHOWN]:
         typer.echo(f"  not fused: {rej.id or '#' + str(rej.index)}: {rej.field}: {rej.reason}")
     if r.unknown_weapon_classes:
@@ -110,11 +115,12 @@ def export_incidents_cmd(
                                      help="jsonl (one incident record per line), geojson "
                                           "(FeatureCollection of points) or csv."),
     date_: str | None = typer.Option(None, "--date",
-                                     help="Only incidents of this local date (YYYY-MM-DD: the "
-                                          "local date of their first observation's start, as "
-                                          "the monitors wrote it; an overnight observation in "
-                                          "the 8 December report that starts on the 7th counts "
-                                          "on the 7th)."),
+                                     help="Only incidents of this local date (YYYY-MM-DD, in "
+                                          "the agreement's time zone): the day an incident is "
+                                          "reported under - its first precise report's date; "
+                                          "with vague reports only ('overnight' in the 8 "
+                                          "December report: 18:00 on the 7th to 06:00) the "
+                                          "date its window ends on, the 8th."),
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
     out: str = typer.Option("-", "--out", "-o", help="Output file, or - for stdout."),
     include_rejected: bool = typer.Option(

@@ -67,6 +67,14 @@ def record_url(db: str | Path | None, *, must_exist: bool = False, write: bool =
                     raise ValidationError(f"the record at {db} is read-only (the file or its "
                                           "directory cannot be written), and this command writes "
                                           "to it", field="--db")
+                wal = path.with_name(path.name + "-wal")
+                if wal.is_file() and wal.stat().st_size > 0:
+                    # immutable=1 would read the file without the changes the log still holds
+                    raise ValidationError(
+                        f"the record at {db} is read-only and has a write-ahead log ({wal.name}) "
+                        "that is not merged into it: reading it without that log would check an "
+                        "older state; open it once with write access (any truce command), or copy "
+                        f"it with `sqlite3 {db} .backup COPY`", field="--db")
                 # read-only: no WAL index can be created beside it, and nobody writes to it
                 return f"sqlite:///file:{path.resolve()}?mode=ro&immutable=1&uri=true"
         elif not _writable(parent.resolve()):
@@ -112,9 +120,10 @@ def ingest_cmd(
     way, and every sentence that gave no observation is listed with its number and reason.
 
     Exit codes: 0 when every file was read, even if some lines were rejected (they are listed);
-    2 when a file had not one line that could be read (all rejected; the other files still go
-    in), or for a bad --db; with --strict, 3 when any line or sentence was rejected (2 wins);
-    1 on a failure.
+    2 when a JSONL file had not one line that could be read (all rejected), or a report could not
+    be dated - the other files still go in - or for a bad --db (a report of a quiet day that
+    gives no observation is fine); with --strict, 3 when any line or sentence was rejected (2
+    wins); 1 on a failure.
 
     Example: `truce ingest out/sim/observations.jsonl --db truce.db`, or a day's narratives:
     `truce ingest out/sim/reports/2024-12-08/*.txt --db truce.db`.  The simulator's
@@ -181,8 +190,8 @@ def _ingest_files(files: list[Path], url: str, parse) -> tuple[list[str], int]: 
             if len(r.rejected) > MAX_REJECTED_SHOWN:
                 typer.echo(f"  ... and {len(r.rejected) - MAX_REJECTED_SHOWN} more rejected lines")
             rejected += len(r.rejected)
-            if r.nothing_read:
-                unread.append(str(f))
+            if r.nothing_read and f.suffix.lower() != ".txt":  # a narrative of a quiet day
+                unread.append(str(f))                               # gives no observation: fine
     finally:
         uow.close()
     return unread, rejected

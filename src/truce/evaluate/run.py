@@ -15,7 +15,7 @@ import numpy as np
 
 from truce.evaluate.match import TruthArrays
 from truce.evaluate.metrics import Quality, evaluate
-from truce.fusion.observations import ObservationArrays
+from truce.fusion.observations import SAME_OBSERVATION, ObservationArrays
 from truce.fusion.params import FusionParams
 from truce.fusion.pipeline import FusionResult, fuse
 from truce.geo.frame import AgreementFrame
@@ -46,7 +46,7 @@ def sim_case(agreement: str, intensity: str, seed: int, days: int = 1, scale: fl
     obs, rejected = ObservationArrays.from_records(observation_records(res), agr.zone)
     # the simulator's records are valid; one post may tell one episode twice alike (its two ends,
     # both heard as "two impacts east"), which fusion takes once ("same observation as ...")
-    bad = [r for r in rejected if not r.reason.startswith("same observation as ")]
+    bad = [r for r in rejected if r.field != SAME_OBSERVATION]
     assert not bad, bad[:3]
     truth = TruthArrays.from_records(truth_records(res), frame.projection, agr.zone)
     lrec = list(link_records(res))

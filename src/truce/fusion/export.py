@@ -31,7 +31,7 @@ def _weapon(sightings: np.ndarray) -> dict[str, Any] | None:
 
 
 def incident_records(result: FusionResult, decimals: int = 5) -> Iterator[dict[str, Any]]:
-    """One record per incident: ``id, date`` (the local date of its first report)``, start, end, kind, detail, count, location{lat, lon},
+    """One record per incident: ``id, date`` (the day it is reported under: docs/fusion.md)``, start, end, kind, detail, count, location{lat, lon},
     uncertainty_m, observation_ids (``source_id/id``), side_probability, zone, region, violations`` plus the fusion's
     own fields (``end_of_fire``, ``origin``, ``n_observers``, ``n_bearings``) and ``weapon``
     (``{class, type, caliber_mm}`` of a weapon sighting, None for other kinds).  Side probability,

@@ -44,6 +44,11 @@ KIND_DETAILS: dict[str, frozenset[str]] = {"explosion": EXPLOSION_DETAILS, "burs
                                            "shot": FIRE_DETAILS}
 
 
+#: ``Rejected.field`` of a record that tells an observation another record (of the smallest id)
+#: already tells: not an error in it, the observation is fused once (:func:`content_key`)
+SAME_OBSERVATION = "same_observation"
+
+
 @dataclass(frozen=True, slots=True)
 class Rejected:
     """A record that did not fit: its position in the input, its id if any, the field, why."""
@@ -146,7 +151,7 @@ class ObservationArrays:
         for pos, (i, row) in enumerate(rows):
             if pos not in kept:
                 first = rows[keep[keys[pos]]][1]["id"]
-                rejected.append(Rejected(i, row["id"], "id", (
+                rejected.append(Rejected(i, row["id"], SAME_OBSERVATION, (
                     f"same observation as {row['source_id']}/{first} (same source, kind, time, "
                     "count, detail, direction and distance): not fused twice")))
                 continue
@@ -176,8 +181,11 @@ def content_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
     spellings agree), count (None: undetermined), detail, weapon class, the direction as a
     bearing to the degree (a compass point is its bearing), the distance range to 0.1 km, and -
     only without direction and distance - the location to 0.001 degree.  Not the ids, text,
-    report, region, the observer's position (a narrative's comes from the gazetteer, a form's
-    from GPS), ``heard_only`` or sigmas.  ``row``: a parsed row (``_parse``)."""
+    report, region, ``heard_only`` or sigmas, nor - for a precise window - the observer's position
+    (a narrative's comes from the gazetteer, a form's from GPS; one source is at one place at a
+    time).  A vague window ("overnight", an undated sentence's whole day) does not tell one
+    patrol's stops apart, so there the observer's position to 0.01 degree (about 1 km) is part of
+    the key.  ``row``: a parsed row (``_parse``)."""
     b, lo, hi = row["bearing_deg"], row["dist_lo_km"], row["dist_hi_km"]
     bearing = None if math.isnan(b) else math.floor(b % 360.0 + 0.5) % 360
     dist = None if math.isnan(lo) else (round(lo, 1), round(hi, 1))
@@ -185,9 +193,46 @@ def content_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
     if bearing is None and dist is None and not math.isnan(row["loc_lat"]):
         loc = (round(row["loc_lat"], 3), round(row["loc_lon"], 3))
     w = row["weapon"]
+    at = None
+    if row["t_end"] - row["t_start"] > VAGUE_WINDOW_S and not math.isnan(row["obs_lat"]):
+        at = (round(row["obs_lat"], 2), round(row["obs_lon"], 2))
     return (row["source_id"], row["kind"], row["t_start"], row["t_end"],
             None if math.isnan(row["count"]) else row["count"], row["detail"],
-            w.get("class") if isinstance(w, Mapping) else None, bearing, dist, loc)
+            w.get("class") if isinstance(w, Mapping) else None, bearing, dist, loc, at)
+
+
+_KEY_COLUMNS = ("source_id", "kind", "t_start", "t_end", "count", "detail", "weapon", "bearing_deg",
+                "dist_lo_km", "dist_hi_km", "loc_lat", "loc_lon", "obs_lat", "obs_lon")
+
+
+def content_keys(obs: ObservationArrays, rows: np.ndarray) -> list[tuple[Any, ...]]:
+    """:func:`content_key` of the table's ``rows`` (indices)."""
+    cols = [getattr(obs, c)[rows].tolist() for c in _KEY_COLUMNS]
+    return [content_key(dict(zip(_KEY_COLUMNS, vals, strict=True))) for vals in zip(*cols, strict=True)]
+
+
+def told_before(new: ObservationArrays, old: ObservationArrays) -> bool:
+    """Whether one of ``new`` tells an observation one of ``old`` tells (:func:`content_key`).
+    Only the old ones of the new ones' sources and start times are keyed."""
+    if not len(new) or not len(old):
+        return False
+    cand = np.flatnonzero(np.isin(old.t_start, new.t_start) & np.isin(old.source_id, new.source_id))
+    if not len(cand):
+        return False
+    return not set(content_keys(new, np.arange(len(new)))).isdisjoint(content_keys(old, cand))
+
+
+def drop_told_twice(obs: ObservationArrays) -> ObservationArrays:
+    """The table without the records that tell an observation a record of a smaller id tells:
+    what :meth:`ObservationArrays.from_records` keeps of the same records."""
+    keys = content_keys(obs, np.arange(len(obs)))
+    best: dict[tuple[Any, ...], int] = {}
+    ids = obs.id.tolist()
+    for i, k in enumerate(keys):
+        j = best.setdefault(k, i)
+        if ids[i] < ids[j]:
+            best[k] = i
+    return obs.take(np.sort(np.fromiter(best.values(), np.int64, len(best))))
 
 
 #: windows longer than this are vague ("overnight", "in the evening"); ``FusionParams.vague_window_s``

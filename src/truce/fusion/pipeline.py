@@ -28,7 +28,15 @@ from truce.fusion.lifecycle import (
     rejoin_sources,
 )
 from truce.fusion.localize import Localized, localize
-from truce.fusion.observations import BURST, DETAILS, KINDS, SHOT, ObservationArrays
+from truce.fusion.observations import (
+    BURST,
+    DETAILS,
+    KINDS,
+    SHOT,
+    ObservationArrays,
+    drop_told_twice,
+    told_before,
+)
 from truce.fusion.params import FusionParams
 from truce.fusion.placement import place_weak
 from truce.fusion.scoring import score_pairs
@@ -365,13 +373,19 @@ def fuse_incremental(new: ObservationArrays, previous: FusionResult, frame: Agre
     observations are gated against the previous ones whose windows reach them, the previous
     components they connect to are reopened, and those observations plus the new ones are fused
     as a batch.  Every other incident is kept as it was.  Observations already in ``previous``
-    (same key) are ignored: ingest is idempotent.
+    (same key) are ignored: ingest is idempotent.  A new record that tells an observation an old
+    one already tells (``observations.content_key``: a form and its narrative) makes this a
+    batch over all, which keeps the smaller id of the two, as ``from_records`` over all would.
     """
     params = params or previous.params
     old = previous.observations
     new = new.take(np.flatnonzero(~np.isin(new.key, old.key)))
     if not len(new):
         return previous
+    if told_before(new, old):  # a new record tells what an old one tells: the batch decides
+        # which of the two is fused (the smaller id), so fuse as the batch does (rare)
+        return _fuse_sorted(canonical(drop_told_twice(ObservationArrays.concat([old, new]))),
+                            frame, params, associator)
     t_min = new.t_start.min() - max(params.gate_time_tol_s, params.link_gate_time_s)
     near = np.flatnonzero(old.t_end >= t_min)
     sub = ObservationArrays.concat([old.take(near), new])

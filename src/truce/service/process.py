@@ -144,6 +144,10 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
         raise ValidationError("`now` must be timezone-aware (UTC)")
     ra = record_agreement(uow, agreement)
     obs, rejected = load_observations(uow, ra.agreement.zone)
+    if len(obs) == 0 and rejected:
+        first = rejected[0]
+        raise ValidationError(f"none of the record's {len(rejected):,} observations can be fused "
+                              f"(e.g. {first.id}: {first.field}: {first.reason})")
     if len(obs) == 0:
         raise ValidationError("the record holds no observations to process (run `truce ingest`)")
     unknown = unknown_weapon_classes(obs, {w.id for w in ra.agreement.weapon_classes})
@@ -241,15 +245,30 @@ def record_day(rec: Mapping[str, Any]) -> str:
     return str(rec.get("date") or str(rec["start"])[:10])
 
 
+#: an incident reported under a day may start this long before it: a vague-only incident is dated
+#: by the end of its window ("overnight" starts the evening before; an undated sentence's window is
+#: its whole day; a record's window may be longer).  Incidents whose window starts further back
+#: are not found by a per-day query (docs/fusion.md)
+MAX_LOOKBACK = timedelta(days=7)
+
+
+def day_window(day: date) -> tuple[float, float]:
+    """Start times (epoch s) of the incidents that may be reported under local date ``day``:
+    every UTC offset is within 14 h of UTC (a day either side), and a window may start up to
+    :data:`MAX_LOOKBACK` before the day it is reported under."""
+    lo = datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(days=1)
+    return (lo - MAX_LOOKBACK).timestamp(), (lo + timedelta(days=3)).timestamp()
+
+
 def current_incidents(uow: UnitOfWork, day: date | None = None) -> Iterator[dict[str, Any]]:
     """The current (non-superseded) incident records, in start order; only those of local date
     ``day`` when given.  Opens its own read transaction for the duration of the iteration."""
     with uow:
         if day is None:
             rows = uow.incidents.list()
-        else:  # every UTC offset is within 14 h: look a day either side, then decide locally
-            lo = datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(days=1)
-            rows = uow.incidents.list(lo.timestamp(), (lo + timedelta(days=3)).timestamp())
+        else:  # candidates by start, then decided by the record's own date (below)
+            lo, hi = day_window(day)
+            rows = uow.incidents.list(lo, hi)
         for r in rows:
             rec = json.loads(r.record_json)
             if day is None or record_day(rec) == day.isoformat():

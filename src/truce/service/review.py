@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from truce.errors import StorageError, ValidationError
@@ -266,7 +266,7 @@ def _recompute(uow: UnitOfWork, st: _State, todo: list[_Item]) -> dict[str, list
         return {}
     from truce.adjudicate import adjudicate
     from truce.fusion.export import incident_records
-    from truce.fusion.observations import ObservationArrays
+    from truce.fusion.observations import SAME_OBSERVATION, ObservationArrays
     from truce.fusion.summarise import summarise
 
     frame = _agreement_frame(uow)
@@ -275,6 +275,8 @@ def _recompute(uow: UnitOfWork, st: _State, todo: list[_Item]) -> dict[str, list
     for it in todo:
         obs_recs = _observation_records(uow, it.keys, st.corrections)
         obs, rejected = ObservationArrays.from_records(obs_recs, frame.agreement.zone)
+        # a member that (after a correction) tells what another member tells is fused once
+        rejected = [r for r in rejected if r.field != SAME_OBSERVATION]
         if rejected or len(obs) == 0:
             raise StorageError(f"incident {it.id}: observation {rejected[0].id if rejected else ''}"
                                f" cannot be fused ({rejected[0].reason if rejected else 'none'})")
@@ -298,9 +300,10 @@ def _state(uow: UnitOfWork, day: date | None = None) -> tuple[ReviewedState, _St
     """The reviewed state (inside a ``with``), and the working state behind it."""
     st = _replay(uow)
     items = sorted(st.items.values(), key=lambda i: (i.start, i.id))
-    if day is not None:  # every UTC offset is within 14 h: a day either side, then decide
-        lo = datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(days=1)
-        t0, t1 = lo.timestamp(), (lo + timedelta(days=3)).timestamp()
+    if day is not None:  # candidates by start (process.day_window), then decided by date
+        from truce.service.process import day_window
+
+        t0, t1 = day_window(day)
         items = [i for i in items if t0 <= i.start < t1]
     new_vio = _recompute(uow, st, [i for i in items if i.record is None])
     from truce.service.process import record_day

@@ -3,6 +3,8 @@ batch == incremental, and a small simulated day."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -456,3 +458,48 @@ def test_local_date_in_the_agreements_zone_whatever_offset_the_time_is_written_w
     assert [date.fromordinal(int(d)) for d in zoned.day] == [date(2024, 12, 9)] * 2
     own, _ = ObservationArrays.from_records([utc, kyiv])
     assert [date.fromordinal(int(d)) for d in own.day] == [date(2024, 12, 8), date(2024, 12, 9)]
+
+
+def test_one_observation_told_twice_is_fused_once_but_a_patrols_two_stops_are_two():
+    """A form and a narrative of one observation (same source, content, other ids; times in
+    other offsets) are fused once, the smallest id kept, whatever the order.  Without a precise
+    window (an undated sentence: the whole day) one patrol's reports from two stops 12 km apart
+    are two observations, however alike."""
+    from truce.fusion.observations import SAME_OBSERVATION
+
+    form = _timed(0, "p", "2024-12-08T21:14:00+02:00", "2024-12-08T21:40:00+02:00")
+    told = dict(form, id="p-s1-1", time={"start": "2024-12-08T19:14:00Z", "end": "2024-12-08T19:40:00Z"})
+    for recs in ([form, told], [told, form]):
+        obs, rej = ObservationArrays.from_records(recs)
+        assert obs.id.tolist() == ["p-0"]
+        assert [(r.id, r.field) for r in rej] == [("p-s1-1", SAME_OBSERVATION)]
+        assert "same observation as p/p-0" in rej[0].reason
+    other = dict(told, count=4)  # another count: another observation
+    assert len(ObservationArrays.from_records([form, other])[0]) == 2
+    day = {"start": "2024-12-08T00:00:00+02:00", "end": "2024-12-09T00:00:00+02:00"}
+    stop1 = {**rec(1, "patrol-099", "00:00", "00:00", 32.64, 46.65), "time": day}
+    stop2 = {**stop1, "id": "patrol-099-2", "observer": {"lat": 46.54, "lon": 32.64}}
+    for r in (stop1, stop2):
+        del r["count"]
+    obs, rej = ObservationArrays.from_records([stop1, stop2])
+    assert len(obs) == 2 and rej == []
+    same_place = dict(stop2, observer=stop1["observer"])
+    obs, rej = ObservationArrays.from_records([stop1, same_place])
+    assert len(obs) == 1 and [r.field for r in rej] == [SAME_OBSERVATION]
+
+
+@pytest.mark.parametrize("prefix", ["z", "0"], ids=["later-id", "earlier-id"])
+def test_incremental_equals_batch_when_an_observation_arrives_told_again(sim_day, prefix):
+    """The day's records, then the same records again under other ids (a team's narratives after
+    its forms): incremental fusion gives the batch's incidents whether the new ids sort after the
+    old ones (the new are dropped) or before (the old give way)."""
+    from truce.fusion.observations import drop_told_twice
+
+    obs = sim_day.obs
+    again = dataclasses.replace(obs, id=np.array([prefix + i for i in obs.id.tolist()], object))
+    batch = fuse(drop_told_twice(ObservationArrays.concat([obs, again])), sim_day.frame)
+    assert len(batch.observations) == len(obs)  # each observation once
+    assert all(i.startswith(prefix) == (prefix == "0") for i in batch.observations.id.tolist())
+    _same(batch, fuse_incremental(again, fuse(obs, sim_day.frame), sim_day.frame))
+    if prefix == "z":  # the old ids kept: the incidents of the first telling alone
+        _same(batch, fuse(obs, sim_day.frame))

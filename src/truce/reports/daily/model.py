@@ -43,8 +43,10 @@ METHODOLOGY: tuple[str, ...] = (
      'incidents: several monitors who heard the same shelling give one incident, counted once.'
      ' Each incident has a location with an uncertainty radius (90%) and the observations '
      'behind it; the map draws that radius.'),
-    ('The reporting period is one local calendar day; an incident belongs to the day its first'
-     ' observation was made. The previous reporting period is the day before.'),
+    ('The reporting period is one local calendar day; an incident belongs to the day it is'
+     ' reported under: the day of its first report with a precise time, or, when every report'
+     ' of it gives only a vague time such as "overnight", the day that period ends on. The'
+     ' previous reporting period is the day before.'),
     ('Areas: the security zone is the band either side of the contact line set by the '
      'agreement; an incident inside a disengagement area is counted there and not in the '
      'security zone.'),
