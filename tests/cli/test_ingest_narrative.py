@@ -159,3 +159,12 @@ def test_a_quiet_days_report_is_not_an_error(tmp_path):
     r = CliRunner().invoke(app, ["ingest", str(f), "--db", str(tmp_path / "r.db")])
     assert r.exit_code == 0, r.output
     assert "nothing could be read" not in r.output
+
+
+def test_a_report_that_is_not_utf8_is_read_with_a_warning(tmp_path):
+    f = tmp_path / "team-02.txt"
+    f.write_bytes(REPORT.replace("Atlantis", "Atl\xe2ntis").encode("latin-1", errors="replace"))
+    r = CliRunner().invoke(app, ["ingest", str(f), "--db", str(tmp_path / "r.db")])
+    assert r.exit_code == 0, r.output
+    assert f"warning: {f}: not UTF-8 text (byte" in r.stderr
+    assert "added 2" in r.stdout

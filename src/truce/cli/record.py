@@ -185,6 +185,8 @@ def _ingest_files(files: list[Path], url: str, parse) -> tuple[list[str], int]: 
                 typer.echo(f"{f}: added {r.added}, duplicates {r.duplicates}, rejected "
                            f"{len(r.rejected)}; ledger entry {e.seq if e else '-'}, head "
                            f"{e.entry_hash if e else '-'}")
+            for w in r.warnings:
+                typer.echo(f"warning: {f}: {w}", err=True)
             for rej in r.rejected[:MAX_REJECTED_SHOWN]:
                 typer.echo(f"  {f}: {rej}")
             if len(r.rejected) > MAX_REJECTED_SHOWN:

@@ -51,6 +51,7 @@ class IngestResult:
     conflicts: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     ledger_entry: LedgerEntry | None = None
+    warnings: list[str] = field(default_factory=list)  # about the file as a whole
 
     @property
     def nothing_new(self) -> bool:
@@ -208,12 +209,22 @@ def ingest_narrative(path: str | Path, uow: UnitOfWork, *, now: datetime,
         raw = path.read_bytes()
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
-    records, unparsed = parse(raw.decode("utf-8", errors="replace"))
+    warning = None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:  # read what can be read, and say so
+        text = raw.decode("utf-8", errors="replace")
+        warning = (f"not UTF-8 text (byte {exc.start + 1}); bytes that are not UTF-8 were "
+                   "replaced with U+FFFD")
+    records, unparsed = parse(text)
     lines = ((int(r.get("sentence") or 0), _DUMPS(r).encode("utf-8")) for r in records)
     pre = [Rejection(n, f"not parsed: {reason}", unit="sentence") for n, reason in unparsed]
     digest = hashlib.sha256(raw).hexdigest()
-    return _ingest(path.name, lines, uow, now=now, file_sha256=lambda: digest, pre_rejected=pre,
-                   unit="sentence", file_format="narrative")
+    res = _ingest(path.name, lines, uow, now=now, file_sha256=lambda: digest, pre_rejected=pre,
+                  unit="sentence", file_format="narrative")
+    if warning:
+        res.warnings.append(warning)
+    return res
 
 
 def _ingest(name: str, lines: Iterable[tuple[int, bytes]], uow: UnitOfWork, *, now: datetime,
