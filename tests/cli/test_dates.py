@@ -33,3 +33,25 @@ def test_export_and_review_list_of_a_day_find_an_incident_dated_by_the_end_of_it
     listed = runner.invoke(app, ["review", "list", "--date", "2024-12-10", "--db", str(db)])
     assert listed.exit_code == 0, listed.output
     assert got[0]["id"] in listed.stdout
+
+
+def test_reading_commands_all_open_a_read_only_record(tmp_path, monkeypatch):
+    """verify and export opened a read-only record read-only, but review list refused it (it
+    asked for a writable one): every reading command now opens records the same way."""
+    from truce.cli import record
+
+    rec = {"id": "x-1", "source": {"kind": "post", "id": "op-009"}, "kind": "explosion",
+           "detail": "undetermined", "count": 4, "direction": "E",
+           "observer": {"lat": 47.54958, "lon": 35.39602},
+           "time": {"start": "2024-12-09T21:00:00+02:00", "end": "2024-12-09T21:05:00+02:00"}}
+    f = tmp_path / "one.jsonl"
+    f.write_text(json.dumps(rec) + "\n")
+    db = tmp_path / "r.db"
+    assert runner.invoke(app, ["ingest", str(f), "--db", str(db)]).exit_code == 0
+    assert runner.invoke(app, ["process", "--db", str(db)]).exit_code == 0
+    monkeypatch.setattr(record, "_writable", lambda p: False)  # as on a read-only mount
+    for cmd in (["verify"], ["export", "incidents"], ["review", "list"]):
+        r = runner.invoke(app, [*cmd, "--db", str(db)])
+        assert r.exit_code == 0, (cmd, r.output)
+    r = runner.invoke(app, ["process", "--db", str(db)])
+    assert r.exit_code == 2 and "read-only" in r.output

@@ -237,12 +237,13 @@ def test_one_alert_is_singular(db, tmp_path, monkeypatch):
 def test_the_trend_starts_no_earlier_than_the_record(db, tmp_path):
     """Days before the record's first were not monitored: the trend leaves them out instead of
     drawing them as quiet days (and dividing the daily mean by 30)."""
-    from truce.service.report import _reviewed, record_days
+    from truce.service.report import record_days
+    from truce.service.review import reviewed_state
     from truce.storage.sql import SqlUnitOfWork, sqlite_url
 
     uow = SqlUnitOfWork(sqlite_url(db), write=False)
     try:
-        first, last = record_days(_reviewed(uow).incidents)
+        first, last = record_days(reviewed_state(uow).incidents)
     finally:
         uow.close()
     r = _run(db, tmp_path / "r", "--format", "json,md")

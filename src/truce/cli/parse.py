@@ -60,7 +60,7 @@ def parse_cmd(
     Example: truce parse reports/2024-12-08/op-002.txt --tz +02:00 --format table
     """
     from truce.gazetteer.registry import load_gazetteer
-    from truce.intake.narrative import parse_report
+    from truce.intake.narrative import decode_report, parse_report
     from truce.intake.narrative.times import parse_tz
 
     try:
@@ -72,7 +72,9 @@ def parse_cmd(
         raw = report.read_bytes()
     except OSError as exc:
         raise ValidationError(f"cannot read {report}: {exc.strerror or exc}") from None
-    text = decode_report(raw, report)
+    text, warning = decode_report(raw)
+    if warning:
+        err_console.print(f"warning: {report}: {warning}", markup=False)
     gaz = load_gazetteer(truce_home(home))
     try:
         result = parse_report(text, report_date=day, tz=zone, gazetteer=gaz,
@@ -96,17 +98,6 @@ def parse_cmd(
 
 #: At most this many unparsed sentences are listed on stderr (all are in --unparsed FILE).
 MAX_UNPARSED_SHOWN = 20
-
-
-def decode_report(raw: bytes, path: Path) -> str:
-    """A report's bytes as text: UTF-8 (a BOM is dropped); bytes that are not UTF-8 are replaced
-    with U+FFFD and a warning names the file and the first bad byte's offset."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        err_console.print(f"warning: {path}: not UTF-8 text (byte {exc.start + 1}); bytes that "
-                          "are not UTF-8 were replaced with U+FFFD", markup=False)
-        return raw.decode("utf-8-sig", errors="replace")
 
 
 def _list_unparsed(report: Path, unparsed: tuple[Any, ...]) -> None:

@@ -14,7 +14,7 @@ from typing import IO
 import typer
 
 from truce.cli.errors import handle_errors
-from truce.cli.record import _DB_HELP, record_url
+from truce.cli.record import _DB_HELP, open_record
 from truce.errors import ValidationError
 
 MAX_REJECTED_SHOWN = 20
@@ -24,18 +24,6 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
     geojson = "geojson"
     csv = "csv"
-
-
-def _existing_db(db: str | Path | None, write: bool = True) -> str:
-    """The URL of the record ``--db`` names (a SQLite file must exist; a database must hold a record;
-    ``write=False``: a read-only SQLite record is opened read-only)."""
-    return record_url(db, must_exist=True, write=write)
-
-
-def _uow(db: str, write: bool = True):  # type: ignore[no-untyped-def]
-    from truce.storage.sql import SqlUnitOfWork
-
-    return SqlUnitOfWork(db, write=write)
 
 
 @handle_errors
@@ -56,7 +44,7 @@ def process_cmd(
     from truce.fusion.observations import SAME_OBSERVATION
     from truce.service.process import process_record
 
-    uow = _uow(_existing_db(db))
+    uow = open_record(db)
     try:
         r = process_record(uow, now=datetime.now(UTC), agreement=agreement)
     finally:
@@ -149,7 +137,7 @@ def export_incidents_cmd(
         day = date.fromisoformat(date_) if date_ else None
     except ValueError:
         raise ValidationError(f"must be YYYY-MM-DD, got {date_!r}", field="--date") from None
-    uow = _uow(_existing_db(db, write=False), write=False)
+    uow = open_record(db, write=False)
     try:
         with uow:  # open the record first: one that cannot be read leaves no half-written output
             pass
@@ -182,7 +170,7 @@ def evaluate_cmd(
     """
     from truce.service.process import evaluate_record
 
-    uow = _uow(_existing_db(db, write=False), write=False)
+    uow = open_record(db, write=False)
     try:
         ev = evaluate_record(uow, truth, links, regions=regions)
     finally:

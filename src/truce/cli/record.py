@@ -93,6 +93,14 @@ def record_url(db: str | Path | None, *, must_exist: bool = False, write: bool =
     return url
 
 
+def open_record(db: str | Path | None, *, write: bool = True):  # type: ignore[no-untyped-def]
+    """The unit of work on the existing record ``--db`` names (``record_url(must_exist=True)``);
+    ``write=False`` for commands that only read (a read-only SQLite record opens read-only)."""
+    from truce.storage.sql import SqlUnitOfWork
+
+    return SqlUnitOfWork(record_url(db, must_exist=True, write=write), write=write)
+
+
 _DB_HELP = ("The record: a SQLite file or a postgresql:// URL (default $TRUCE_DB or "
             "./truce.db).")
 
@@ -244,9 +252,7 @@ def verify_cmd(
     Example: `truce verify --db truce.db`
     """
     from truce.service.verify import verify_record
-    from truce.storage.sql import SqlUnitOfWork
-
-    uow = SqlUnitOfWork(record_url(db, must_exist=True, write=False), write=False)
+    uow = open_record(db, write=False)
     try:
         with uow:
             rep = verify_record(uow, columns=not fast)

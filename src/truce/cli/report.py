@@ -47,13 +47,12 @@ def report_cmd(
 
     Example: `truce report --date 2025-01-06 --format md,html,json --out reports --db truce.db`
     """
-    from truce.cli.record import record_url
+    from truce.cli.record import open_record
     from truce.service.report import parse_formats, unprocessed_note, write_report
-    from truce.storage.sql import SqlUnitOfWork
 
     formats = parse_formats(fmt)
     day = _day(date_)
-    uow = SqlUnitOfWork(record_url(db, must_exist=True))
+    uow = open_record(db)
     try:
         res = write_report(uow, day, out, formats=formats, now=datetime.now(UTC),
                            trend_days=trend_days)

@@ -33,11 +33,10 @@ Db = Annotated[str | None, typer.Option("--db", help=_DB_HELP)]
 
 
 def _uow(db: str | Path | None, write: bool):  # type: ignore[no-untyped-def]
-    from truce.cli.record import record_url
-    from truce.storage.sql import SqlUnitOfWork
+    from truce.cli.record import open_record
 
     # a SQLite file (must exist) or a postgresql:// URL; default $TRUCE_DB, then ./truce.db
-    return SqlUnitOfWork(record_url(db, must_exist=True), write=write)
+    return open_record(db, write=write)
 
 
 def _day(value: str | None) -> date | None:

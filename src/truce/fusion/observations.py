@@ -42,6 +42,8 @@ TIME_MIN_S, TIME_MAX_S = TIME_MIN.timestamp(), TIME_MAX.timestamp()
 #: ``detail`` values per kind where the contract lists them (other kinds: free text)
 KIND_DETAILS: dict[str, frozenset[str]] = {"explosion": EXPLOSION_DETAILS, "burst": FIRE_DETAILS,
                                            "shot": FIRE_DETAILS}
+#: windows longer than this are vague ("overnight", "in the evening"); ``FusionParams.vague_window_s``
+VAGUE_WINDOW_S = 7200.0
 
 
 #: ``Rejected.field`` of a record that tells an observation another record (of the smallest id)
@@ -141,11 +143,7 @@ class ObservationArrays:
             seen.add(k)
             rows.append((i, row))
         keys = [content_key(row) for _, row in rows]
-        keep: dict[tuple[Any, ...], int] = {}  # content key -> position in rows of the smallest id
-        for pos, key in enumerate(keys):
-            prev = keep.setdefault(key, pos)
-            if rows[pos][1]["id"] < rows[prev][1]["id"]:
-                keep[key] = pos
+        keep = _smallest_id_per_key(keys, [row["id"] for _, row in rows])
         kept = set(keep.values())
         cols: dict[str, list[Any]] = {f.name: [] for f in dataclasses.fields(cls)}
         for pos, (i, row) in enumerate(rows):
@@ -222,21 +220,21 @@ def told_before(new: ObservationArrays, old: ObservationArrays) -> bool:
     return not set(content_keys(new, np.arange(len(new)))).isdisjoint(content_keys(old, cand))
 
 
-def drop_told_twice(obs: ObservationArrays) -> ObservationArrays:
-    """The table without the records that tell an observation a record of a smaller id tells:
-    what :meth:`ObservationArrays.from_records` keeps of the same records."""
-    keys = content_keys(obs, np.arange(len(obs)))
+def _smallest_id_per_key(keys: list[tuple[Any, ...]], ids: list[str]) -> dict[tuple[Any, ...], int]:
+    """Content key -> position of the record with the smallest id among those with that key."""
     best: dict[tuple[Any, ...], int] = {}
-    ids = obs.id.tolist()
     for i, k in enumerate(keys):
         j = best.setdefault(k, i)
         if ids[i] < ids[j]:
             best[k] = i
+    return best
+
+
+def drop_told_twice(obs: ObservationArrays) -> ObservationArrays:
+    """The table without the records that tell an observation a record of a smaller id tells:
+    what :meth:`ObservationArrays.from_records` keeps of the same records."""
+    best = _smallest_id_per_key(content_keys(obs, np.arange(len(obs))), obs.id.tolist())
     return obs.take(np.sort(np.fromiter(best.values(), np.int64, len(best))))
-
-
-#: windows longer than this are vague ("overnight", "in the evening"); ``FusionParams.vague_window_s``
-VAGUE_WINDOW_S = 7200.0
 
 
 def reported_day(t0: datetime, t1: datetime, zone: tzinfo | None = None) -> int:

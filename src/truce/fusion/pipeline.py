@@ -301,9 +301,6 @@ def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, par
     # members, in key order within each incident (the observations are sorted by key)
     members = np.argsort(incident, kind="stable")
     indptr = np.searchsorted(incident[members], np.arange(K + 1))
-    first = members[indptr[:-1]] if K else np.zeros(0, np.int64)
-    first_t = np.full(K, np.inf)
-    np.minimum.at(first_t, incident, obs.t_start)
     # the day an incident is reported under: its first precise report's (a vague "overnight"
     # window starts the evening before the fire it reports), else its first vague report's
     day_row = np.lexsort((obs.t_start, vague, incident))
@@ -338,7 +335,6 @@ def _assemble(obs: ObservationArrays, loc: Localized, frame: AgreementFrame, par
         origin_lon=olon, origin_lat=olat, end=np.asarray(END_LABELS, dtype=object)[end_code],
         n_observations=np.diff(indptr), n_observers=_distinct(incident, src, K), n_bearings=nb,
         region=region, indptr=indptr, members=members)
-    _ = (first, first_t)
     # canonical incident order: start time, then id
     perm = np.lexsort((ids.astype(str), t0))  # (fixed-width text: the same order, faster)
     return FusionResult(observations=obs, incident_of=np.argsort(perm)[incident], cluster_of=cluster,

@@ -209,13 +209,9 @@ def ingest_narrative(path: str | Path, uow: UnitOfWork, *, now: datetime,
         raw = path.read_bytes()
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
-    warning = None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:  # read what can be read, and say so
-        text = raw.decode("utf-8", errors="replace")
-        warning = (f"not UTF-8 text (byte {exc.start + 1}); bytes that are not UTF-8 were "
-                   "replaced with U+FFFD")
+    from truce.intake.narrative import decode_report
+
+    text, warning = decode_report(raw)
     records, unparsed = parse(text)
     lines = ((int(r.get("sentence") or 0), _DUMPS(r).encode("utf-8")) for r in records)
     pre = [Rejection(n, f"not parsed: {reason}", unit="sentence") for n, reason in unparsed]

@@ -158,7 +158,12 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
     t0 = float(np.floor(np.nanmin(obs.t_start)))
     t1 = float(np.floor(np.nanmax(np.maximum(obs.t_end, obs.t_start)))) + 1.0
     run = {"agreement": ra.id, "observations": len(obs), "not_fused": len(rejected)}
+    read = str(len(obs) + len(rejected))
     start, end = datetime.fromtimestamp(t0, UTC), datetime.fromtimestamp(t1, UTC)
+    common = {"agreement": ra.id, "observations": len(obs), "not_fused": len(rejected),
+              "incidents": len(records), "rejected": list(rejected),
+              "by_kind": dict(sorted(Counter(r["kind"] for r in records).items())),
+              "unknown_weapon_classes": unknown}
     # one transaction: the incidents, their violations and the agreement the record now holds
     # go in together or not at all
     with uow:
@@ -166,17 +171,13 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
                                                                         adj.violations, t0, t1):
             # nothing new since the last run: write nothing (re-running must not grow the record)
             # but remember what was read (e.g. new records that were all copies of others)
-            if uow.meta.get(META_PROCESSED) != str(len(obs) + len(rejected)):
-                uow.meta.set(META_PROCESSED, str(len(obs) + len(rejected)))
+            if uow.meta.get(META_PROCESSED) != read:
+                uow.meta.set(META_PROCESSED, read)
                 uow.commit()
             head = uow.ledger.head()
-            return ProcessResult(
-                agreement=ra.id, observations=len(obs), not_fused=len(rejected),
-                incidents=len(records), by_kind=dict(sorted(Counter(r["kind"] for r in records)
-                                                            .items())),
-                stored=FusionStored(0, 0, head), rejected=list(rejected),
-                violations=len(adj.violations), adjudication=AdjudicationStored(0, 0, head),
-                unchanged=True, unknown_weapon_classes=unknown)
+            return ProcessResult(**common, stored=FusionStored(0, 0, head),
+                                 violations=len(adj.violations),
+                                 adjudication=AdjudicationStored(0, 0, head), unchanged=True)
         _, superseded, fentry = replace_run(
             uow, table="incidents", kind="fusion",
             rows_for=lambda seq: (incident_row(r, seq) for r in records), t0=t0, t1=t1,
@@ -187,14 +188,10 @@ def process_record(uow: UnitOfWork, *, now: datetime, agreement: str | None = No
         if uow.meta.get(META_AGREEMENT) is None:
             uow.meta.set(META_AGREEMENT, ra.id)
             uow.meta.set(META_AGREEMENT_SOURCE, ra.source)
-        uow.meta.set(META_PROCESSED, str(len(obs) + len(rejected)))
+        uow.meta.set(META_PROCESSED, read)
         uow.commit()
-    stored = FusionStored(len(records), superseded, fentry)
-    by_kind = dict(sorted(Counter(r["kind"] for r in records).items()))
-    return ProcessResult(agreement=ra.id, observations=len(obs), not_fused=len(rejected),
-                         incidents=len(records), by_kind=by_kind, stored=stored,
-                         rejected=list(rejected), violations=vstored.added,
-                         adjudication=vstored, unknown_weapon_classes=unknown)
+    return ProcessResult(**common, stored=FusionStored(len(records), superseded, fentry),
+                         violations=vstored.added, adjudication=vstored)
 
 
 def unknown_weapon_classes(obs: Any, known: set[str]) -> dict[str, list[str]]:

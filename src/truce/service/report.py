@@ -18,6 +18,7 @@ from typing import Any
 
 from truce.errors import ValidationError
 from truce.ledger.chain import canonical, sha256_hex
+from truce.reports.daily.model import unprocessed_note  # (the report's and the CLI's wording)
 from truce.service.ports import UnitOfWork
 
 FORMATS: tuple[str, ...] = ("md", "html", "json")
@@ -25,22 +26,6 @@ REPORT_KIND = "report"
 
 
 # ------------------------------------------------------------------------------ reading the record
-
-@dataclass(frozen=True)
-class _State:
-    incidents: list[dict[str, Any]]
-    violations: list[dict[str, Any]]
-    reviews: int
-
-
-def _reviewed(uow: UnitOfWork) -> _State:
-    """Every incident and violation of the record with the analysts' reviews applied."""
-    from truce.service.review import reviewed_state
-
-    st = reviewed_state(uow, None)
-    incidents = [dict(r) for r in st.incidents]
-    return _State(incidents, [dict(v) for v in st.violations], int(st.reviews))
-
 
 @dataclass(frozen=True)
 class ContentHead:
@@ -94,14 +79,6 @@ def unprocessed_observations(uow: UnitOfWork) -> int:
         return max(uow.observations.count() - seen, 0)
 
 
-def unprocessed_note(n: int) -> str:
-    """The warning of :func:`unprocessed_observations` (empty for none)."""
-    if not n:
-        return ""
-    return (f"{n:,} observation{'' if n == 1 else 's'} ingested after the last processing "
-            f"{'is' if n == 1 else 'are'} not included; run `truce process`")
-
-
 # --------------------------------------------------------------------------------------- alerts
 
 def alert_tests(day: date, first_day: date | None, effective: date) -> dict[str, dict[str, Any]]:
@@ -138,8 +115,13 @@ def compute_alerts(violations: Sequence[Mapping[str, Any]], day: date, *,
 
     days = [day - timedelta(days=k) for k in range(history_days - 1, -1, -1)]
     days = [d for d in days if first_day is None or d >= first_day]
-    dc = daily_counts(violations, days=days, key=lambda v: v.get("region") or NO_REGION)
-    alerts = [*escalation_alerts(dc.counts, days, dc.keys), *buildup_alerts(violations, days=days, party_names=party_names)]
+    if not days:
+        return []
+    first, last = days[0].isoformat(), day.isoformat()  # the window's violations only
+    window = [v for v in violations if first <= str(v.get("date")) <= last]
+    dc = daily_counts(window, days=days, key=lambda v: v.get("region") or NO_REGION)
+    alerts = [*escalation_alerts(dc.counts, days, dc.keys),
+              *buildup_alerts(window, days=days, party_names=party_names)]
     return [dict(a) for a in alerts]
 
 
@@ -154,8 +136,10 @@ def build_report(uow: UnitOfWork, day: date | None, *, trend_days: int = 30,
     from truce.service.process import stored_agreement
 
     frame = frame or AgreementFrame.from_agreement(stored_agreement(uow).agreement)
+    from truce.service.review import reviewed_state
+
     head = content_head(uow)
-    st = _reviewed(uow)
+    st = reviewed_state(uow, None)  # every incident and violation, the reviews applied
     span = record_days(st.incidents)
     if span is None:
         raise ValidationError("the record holds no processed incidents (run `truce process`)")
@@ -171,7 +155,7 @@ def build_report(uow: UnitOfWork, day: date | None, *, trend_days: int = 30,
                   unprocessed=pending)
 
 
-def _model(st: _State, frame: Any, day: date, head: ContentHead, *, trend_days: int,
+def _model(st: Any, frame: Any, day: date, head: ContentHead, *, trend_days: int,
            first_day: date, unprocessed: int = 0) -> dict[str, Any]:
     from truce.reports.daily.model import build_daily_model
 

@@ -239,6 +239,8 @@ def _apply(st: _State, rv: ReviewRow, rec: Mapping[str, Any]) -> str | None:
 
 
 def _agreement_frame(uow: UnitOfWork) -> Any:
+    """The record's agreement frame, inside an open unit of work (``process.stored_agreement``
+    opens its own: units of work do not nest)."""
     from truce.geo.frame import AgreementFrame
     from truce.service.process import META_AGREEMENT, META_AGREEMENT_SOURCE, _load
 
@@ -300,16 +302,14 @@ def _state(uow: UnitOfWork, day: date | None = None) -> tuple[ReviewedState, _St
     """The reviewed state (inside a ``with``), and the working state behind it."""
     st = _replay(uow)
     items = sorted(st.items.values(), key=lambda i: (i.start, i.id))
-    if day is not None:  # candidates by start (process.day_window), then decided by date
-        from truce.service.process import day_window
+    from truce.service.process import day_window, record_day
 
+    if day is not None:  # candidates by start (process.day_window), then decided by date
         t0, t1 = day_window(day)
         items = [i for i in items if t0 <= i.start < t1]
     new_vio = _recompute(uow, st, [i for i in items if i.record is None])
-    from truce.service.process import record_day
-
     for it in items:  # a record written before incidents carried their date: its UTC date
-        if it.record is not None and not it.record.get("date"):
+        if it.record is not None:
             it.record["date"] = record_day(it.record)
     if day is not None:
         items = [i for i in items if i.record is not None and i.record["date"] == day.isoformat()]

@@ -129,3 +129,24 @@ def test_a_sqlite_url_to_a_missing_file_is_no_record_and_creates_nothing(tmp_pat
     with pytest.raises(ValidationError, match="no record at"):
         record_url(f"sqlite:///{missing}", must_exist=True)
     assert not missing.exists()
+
+
+def test_checking_a_sqlite_file_for_a_record_changes_nothing_in_it(tmp_path):
+    """record_exists opened the file through the record's engine, whose connect hook switched
+    any SQLite file it checked to WAL mode."""
+    import sqlite3
+
+    from truce.storage.sql import sqlite_url
+    from truce.storage.sql.uow import record_exists
+
+    other = tmp_path / "other.db"
+    c = sqlite3.connect(other)
+    c.execute("create table t (a)")
+    c.commit()
+    c.close()
+    before = other.read_bytes()
+    assert not record_exists(sqlite_url(other))
+    assert other.read_bytes() == before
+    c = sqlite3.connect(other)
+    assert c.execute("pragma journal_mode").fetchone() == ("delete",)
+    c.close()

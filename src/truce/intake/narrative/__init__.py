@@ -7,7 +7,13 @@ One concept per module: ``lexicon`` (the tables), ``sentences`` (splitting and n
 totals), ``parse`` (putting it together) and ``score`` (comparison with reference records).
 """
 
-from truce.intake.narrative.parse import ParseResult, Unparsed, parse_report, summarize
+from truce.intake.narrative.parse import (
+    ParseResult,
+    Unparsed,
+    decode_report,
+    parse_report,
+    summarize,
+)
 from truce.intake.narrative.places import PlaceResolver
 from truce.intake.narrative.score import Score, score_records
 from truce.intake.narrative.summary import RegionTotal, ReportTotals
@@ -19,6 +25,7 @@ __all__ = [
     "ReportTotals",
     "Score",
     "Unparsed",
+    "decode_report",
     "parse_report",
     "score_records",
     "summarize",

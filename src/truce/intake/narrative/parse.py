@@ -140,6 +140,18 @@ class _Para:
     when: times.When | None = None
 
 
+def decode_report(raw: bytes) -> tuple[str, str | None]:
+    """A report's bytes as text: UTF-8, a leading BOM dropped.  Bytes that are not UTF-8 are
+    replaced with U+FFFD, and the second value then says so (the first bad byte, 1-based); else
+    None."""
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        return raw.decode("utf-8-sig", errors="replace"), (
+            f"not UTF-8 text (byte {exc.start + 1}); bytes that are not UTF-8 were replaced "
+            "with U+FFFD")
+
+
 def parse_report(
     text: str,
     *,

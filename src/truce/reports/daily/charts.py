@@ -120,7 +120,7 @@ def map_png(model: Mapping[str, Any], frame: AgreementFrame, *, dpi: int = 110) 
             m = regions == name
             labels.append(ax.annotate(
                 name, (float(np.median(x[m])), float(np.median(y[m]))),
-                xytext=(0, 14), textcoords="offset points", ha="center", fontsize=9,
+                xytext=(0, LABEL_OFFSETS[0]), textcoords="offset points", ha="center", fontsize=9,
                 fontweight="bold", color="#222222", zorder=4,
                 bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7}))
     ext = default_extent(zone)

@@ -341,8 +341,7 @@ def build_daily_model(
         notes.append(f"No observations are recorded for the previous reporting period ({prev}):"
                      f" its figures of none mean no data, not a quiet day.")
     if unprocessed:
-        notes.append(f"{_plural(unprocessed, 'observation')} ingested after the last processing "
-                     f"{'is' if unprocessed == 1 else 'are'} not included; run `truce process`.")
+        notes.append(unprocessed_note(unprocessed) + ".")
 
     summary_sentences = _summary(total_t, total_p, region_rows, weapons, weapons_by_side, areas,
                                  day_alerts, recent, review)
@@ -437,6 +436,15 @@ def _trend_row(name: str, days: Sequence[str], v: list[int], e: list[int]) -> di
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def unprocessed_note(n: int) -> str:
+    """What a report says of ``n`` observations ingested after the last ``truce process``
+    (empty for none)."""
+    if not n:
+        return ""
+    return (f"{_plural(n, 'observation')} ingested after the last processing "
+            f"{'is' if n == 1 else 'are'} not included; run `truce process`")
 
 
 def _summary(total: Mapping[str, int], prev: Mapping[str, int], regions: Sequence[Mapping[str, Any]],

@@ -453,6 +453,19 @@ def record_exists(url: str) -> bool:
         path = make_url(url).database
         if not path or path == ":memory:" or not Path(path).is_file():
             return False
+        import sqlite3
+
+        # read-only and without make_engine's connect hook: a check must not switch the file
+        # to WAL mode (or change anything else in it)
+        try:
+            c = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+            try:
+                return c.execute("select 1 from sqlite_master where type = 'table' and "
+                                 "name = 'ledger'").fetchone() is not None
+            finally:
+                c.close()
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open the record at {redact(url)}: {exc}") from exc
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
