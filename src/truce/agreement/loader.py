@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from truce.agreement.model import Agreement, DisengagementArea, Party, Region, Rule, WeaponClass
 from truce.agreement.schema import AgreementSpec
 from truce.errors import AgreementError, AgreementNotFound
-from truce.geo.crs import GEOD
+from truce.geo.crs import geodesic_distance_m
 
 AGREEMENT_FILE = "agreement.yaml"
 
@@ -192,6 +192,11 @@ def _build(spec: AgreementSpec, root: Path) -> Agreement:
     )
 
 
+def _km(a: Any, b: Any) -> float:
+    """Geodesic km between two shapely points (lon/lat)."""
+    return float(geodesic_distance_m(a.x, a.y, b.x, b.y)) / 1000.0
+
+
 def _gap_km(geom: BaseGeometry, target: BaseGeometry) -> float:
     """How far (geodesic km) the vertex of ``geom`` farthest from ``target`` lies from it."""
     pts = shapely.points(shapely.get_coordinates(geom))
@@ -201,7 +206,7 @@ def _gap_km(geom: BaseGeometry, target: BaseGeometry) -> float:
         return 0.0
     far = out[int(np.argmax(shapely.distance(target, out)))]
     near = shapely.ops.nearest_points(target, far)[0]
-    return float(GEOD.inv(far.x, far.y, near.x, near.y)[2]) / 1000.0
+    return _km(far, near)
 
 
 def _check_line_near_areas(spec: AgreementSpec, root: Path, line: BaseGeometry,
@@ -223,7 +228,7 @@ def _check_line_near_areas(spec: AgreementSpec, root: Path, line: BaseGeometry,
         d = shapely.distance(line, p.area)
         if d > 0:
             a, b = shapely.ops.nearest_points(line, p.area)
-            km = float(GEOD.inv(a.x, a.y, b.x, b.y)[2]) / 1000.0
+            km = _km(a, b)
             if km > MAX_LINE_GAP_KM:
                 raise AgreementError(
                     f"the area of party {p.id!r} is {km:,.0f} km from the contact line (at most "

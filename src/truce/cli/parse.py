@@ -33,6 +33,31 @@ def _date(text: str | None) -> date | None:
         raise ValidationError(f"must be YYYY-MM-DD, got {text!r}", field="--date") from None
 
 
+def narrative_parser(date_: str | None, tz: str, home: Path | None):  # type: ignore[no-untyped-def]
+    """``parse(text, path, source_id=None, report=None) -> ParseResult`` for the options
+    ``--date`` and ``--tz`` (checked here, named in their errors) with the gazetteer loaded once;
+    a report it cannot date is an error naming its file.  ``truce parse`` and ``truce ingest``."""
+    from truce.gazetteer.registry import load_gazetteer
+    from truce.intake.narrative import parse_report
+    from truce.intake.narrative.times import parse_tz
+
+    try:
+        zone = parse_tz(tz)
+    except ValidationError as exc:  # name the option the user typed
+        raise ValidationError(exc.reason, field="--tz") from None
+    day = _date(date_)
+    gaz = load_gazetteer(truce_home(home))
+
+    def parse(text: str, path: Path, source_id: str | None = None, report: str | None = None):  # type: ignore[no-untyped-def]
+        try:
+            return parse_report(text, report_date=day, tz=zone, gazetteer=gaz,
+                                source_id=source_id or path.stem, report=report)
+        except ValidationError as exc:  # "no report date": name the file
+            raise ValidationError(exc.reason, where=str(path), field=exc.field) from None
+
+    return parse
+
+
 @handle_errors
 def parse_cmd(
     report: Path = typer.Argument(..., help="The report: a text file in the OSCE house style."),
@@ -59,15 +84,9 @@ def parse_cmd(
 
     Example: truce parse reports/2024-12-08/op-002.txt --tz +02:00 --format table
     """
-    from truce.gazetteer.registry import load_gazetteer
-    from truce.intake.narrative import decode_report, parse_report
-    from truce.intake.narrative.times import parse_tz
+    from truce.intake.narrative import decode_report
 
-    try:
-        zone = parse_tz(tz)
-    except ValidationError as exc:  # name the option the user typed
-        raise ValidationError(exc.reason, field="--tz") from None
-    day = _date(date_)
+    parse = narrative_parser(date_, tz, home)
     try:
         raw = report.read_bytes()
     except OSError as exc:
@@ -75,12 +94,7 @@ def parse_cmd(
     text, warning = decode_report(raw)
     if warning:
         err_console.print(f"warning: {report}: {warning}", markup=False)
-    gaz = load_gazetteer(truce_home(home))
-    try:
-        result = parse_report(text, report_date=day, tz=zone, gazetteer=gaz,
-                              source_id=source_id or report.stem)
-    except ValidationError as exc:  # "no report date": name the file
-        raise ValidationError(exc.reason, where=str(report), field=exc.field) from None
+    result = parse(text, report, source_id)
     if fmt is ParseFormat.jsonl:
         for rec in result.observations:
             typer.echo(_DUMPS(rec))

@@ -110,8 +110,7 @@ def plan_cmd(
             force_protection_ratio=force_protection, optimiser=optimiser,
             nations=parse_nations(nations) if nations is not None else None)
     except ValidationError as exc:
-        option = _OPTION.get(exc.field or "", exc.field or "")
-        raise fail(f"{option}: {exc.reason}" if option else exc.message) from None
+        raise _option_error(exc) from None
     frame = AgreementFrame.from_agreement(load_agreement(agreement))
     if params.setback_km > frame.agreement.security_zone_km:
         raise fail(f"--setback-km: {params.setback_km:g} km puts posts outside the "
@@ -120,8 +119,7 @@ def plan_cmd(
     try:
         plan = plan_agreement(frame, params, progress=progress)
     except ValidationError as exc:
-        option = _OPTION.get(exc.field or "", exc.field or "")
-        raise fail(f"{option}: {exc.reason}" if option else exc.message) from None
+        raise _option_error(exc) from None
     finally:
         progress.close()
     if fmt == Format.json:
@@ -137,6 +135,12 @@ def plan_cmd(
                        f"can write to") from None
         (console if fmt == Format.table else err_console).print(
             "[green]wrote[/] " + ", ".join(str(p) for p in written))
+
+
+def _option_error(exc: ValidationError) -> typer.Exit:
+    """A parameter's error in the words of the option the user typed (exit 2)."""
+    option = _OPTION.get(exc.field or "", exc.field or "")
+    return fail(f"{option}: {exc.reason}" if option else exc.message)
 
 
 def _pct(x: float) -> str:

@@ -208,30 +208,14 @@ def _ingest_files(files: list[Path], url: str, parse) -> tuple[list[str], int]: 
 
 
 def _narrative_parser(date_: str | None, tz: str, home: Path | None):  # type: ignore[no-untyped-def]
-    """The parse function for narrative reports (gazetteer loaded once for all files)."""
-    from datetime import date
+    """The parse function for narrative reports (gazetteer loaded once for all files): records
+    and unparsed ``(sentence, message)`` of a report's text, as ``ingest_narrative`` takes them."""
+    from truce.cli.parse import narrative_parser
 
-    from truce.cli.gazetteer import truce_home
-    from truce.gazetteer.registry import load_gazetteer
-    from truce.intake.narrative import parse_report
-    from truce.intake.narrative.times import parse_tz
-
-    try:
-        zone = parse_tz(tz)
-    except ValidationError as exc:  # name the option the user typed
-        raise ValidationError(exc.reason, field="--tz") from None
-    try:
-        day = date.fromisoformat(date_) if date_ else None
-    except ValueError:
-        raise ValidationError(f"must be YYYY-MM-DD, got {date_!r}", field="--date") from None
-    gaz = load_gazetteer(truce_home(home))
+    report_parser = narrative_parser(date_, tz, home)
 
     def parse(text: str, path: Path):  # type: ignore[no-untyped-def]
-        try:
-            res = parse_report(text, report_date=day, tz=zone, gazetteer=gaz,
-                               source_id=path.stem, report=path.name)
-        except ValidationError as exc:  # "no report date": name the file
-            raise ValidationError(exc.reason, where=str(path), field=exc.field) from None
+        res = report_parser(text, path, report=path.name)
         return [dict(r) for r in res.observations], [(u.sentence, u.message) for u in res.unparsed]
 
     return parse

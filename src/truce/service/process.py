@@ -112,7 +112,7 @@ def load_observations(uow: UnitOfWork, zone: Any = None) -> tuple[Any, list[Any]
 class ProcessResult:
     agreement: str
     observations: int
-    not_fused: int  # stored observations fusion could not read (listed in ``rejected``)
+    not_fused: int  # stored observations not fused: unreadable, or told again (listed in ``rejected``)
     incidents: int
     by_kind: dict[str, int]
     stored: FusionStored

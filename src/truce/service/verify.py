@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from truce.errors import TruceError
 from truce.ledger.chain import LedgerEntry, RowFold, VerifyResult, sha256_hex, verify_chain
 from truce.service.ports import HashedRow, UnitOfWork
@@ -161,11 +163,22 @@ def _check_supersession(uow: UnitOfWork, entries: list[LedgerEntry]
          ((f"{v.adjudication_run}/{v.id}", v.adjudication_run, v.start, v.superseded_by)
           for v in uow.violations.list(include_superseded=True))))
     for kind, table, rows in tables:
-        runs = [(e.seq, float(p["start"]), float(p["end"])) for e in entries
-                if e.kind == kind and "start" in (p := e.payload)]
-        for key, run, start, sup in rows:
-            want = next((s for s, a, b in runs if s > run and a <= start < b), None)
-            if want != sup:
-                return (run, f"{table} {key}",
-                        f"superseded_by is {sup}, the ledger says {want}")
+        runs = sorted((e.seq, float(p["start"]), float(p["end"])) for e in entries
+                      if e.kind == kind and "start" in (p := e.payload))
+        rows = list(rows)
+        if not rows:
+            continue
+        keys = [r[0] for r in rows]
+        run = np.array([r[1] for r in rows], np.int64)
+        start = np.array([r[2] for r in rows], float)
+        sup = np.array([-1 if r[3] is None else r[3] for r in rows], np.int64)
+        want = np.full(len(rows), -1, np.int64)
+        for s, a, b in runs:  # in seq order: the first later run covering a row's start
+            hit = (want < 0) & (run < s) & (a <= start) & (start < b)
+            want[hit] = s
+        bad = np.flatnonzero(want != sup)
+        if len(bad):
+            i = int(bad[0])
+            w, h = (None if want[i] < 0 else int(want[i])), (None if sup[i] < 0 else int(sup[i]))
+            return (int(run[i]), f"{table} {keys[i]}", f"superseded_by is {h}, the ledger says {w}")
     return None

@@ -370,10 +370,9 @@ def analyse(text: str) -> Clause:
     """Take one sentence apart (no name or time resolution)."""
     verbs = [(v.start(), lx.VERBS[" ".join(v.group(0).lower().split())])
              for v in _VERB_RE.finditer(text)]
-    verb = _VERB_RE.search(text)
-    verb_at = verb.start() if verb else -1
+    verb_at = verbs[0][0] if verbs else -1
     heard_only = verbs[0][1] if verbs else None
-    pre_end = verb_at if verb else len(text)
+    pre_end = verb_at if verbs else len(text)
     position = find_position(text, 0, pre_end)
     source = None
     pre = text[:pre_end]

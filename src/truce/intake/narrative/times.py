@@ -21,6 +21,7 @@ Rules (all times local, written ISO 8601 with the report's UTC offset):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -102,25 +103,24 @@ def bad_time(sentence: str) -> str | None:
     return None
 
 
-def invalid_date_in(text: str) -> str | None:
-    """The first "31 February 2024" in a text that is not a real date, or None."""
+def _dates(text: str) -> Iterator[tuple[str, date | None]]:
+    """Each "8 December 2024" of a text, as written and as a date (None: no such day)."""
     for m in _DATE.finditer(text):
         try:
-            date(int(m.group(3)), lx.MONTHS[m.group(2).lower()], int(m.group(1)))
+            yield m.group(0), date(int(m.group(3)), lx.MONTHS[m.group(2).lower()], int(m.group(1)))
         except ValueError:
-            return m.group(0)
-    return None
+            yield m.group(0), None
+
+
+def invalid_date_in(text: str) -> str | None:
+    """The first "31 February 2024" in a text that is not a real date, or None."""
+    return next((written for written, d in _dates(text) if d is None), None)
 
 
 def date_in(text: str) -> date | None:
-    """The first "8 December 2024" in a text (a report heading), or None."""
-    m = _DATE.search(text)
-    if not m:
-        return None
-    try:
-        return date(int(m.group(3)), lx.MONTHS[m.group(2).lower()], int(m.group(1)))
-    except ValueError:
-        return None
+    """The first "8 December 2024" in a text (a report heading), or None (also when that first
+    one is no real date)."""
+    return next((d for _, d in _dates(text)), None)
 
 
 def _at(day: date, h: int, m: int, tz: timezone) -> datetime:

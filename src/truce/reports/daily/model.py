@@ -344,13 +344,8 @@ def build_daily_model(
         notes.append(unprocessed_note(unprocessed) + ".")
 
     summary_sentences = _summary(total_t, total_p, region_rows, weapons, weapons_by_side, areas,
-                                 day_alerts, recent, review)
-    if not in_force:  # the fire of the day, by region, instead of "no ceasefire violations"
-        summary_sentences[0] = notes[0]
-        summary_sentences[1:1 + len([r for r in region_rows if r["region"] != NO_REGION])] = [
-            f"In {r['region']} region, the mission recorded "
-            f"{_fire_parts(region_fire[r['region']])}, before the agreement took effect."
-            for r in region_rows if r["region"] != NO_REGION]
+                                 day_alerts, recent, review,
+                                 before_effect=None if in_force else (notes[0], region_fire))
     summary_sentences += alert_notes
     return {
         "format": FORMAT,
@@ -450,14 +445,24 @@ def unprocessed_note(n: int) -> str:
 def _summary(total: Mapping[str, int], prev: Mapping[str, int], regions: Sequence[Mapping[str, Any]],
              weapons: Sequence[Mapping[str, Any]], by_side: Mapping[str, int],
              areas: Sequence[Mapping[str, Any]], alerts: Sequence[Mapping[str, Any]],
-             recent: Sequence[Mapping[str, Any]], review: Mapping[str, int]) -> list[str]:
-    """The summary bullets, in the order and wording of the SMM daily report."""
-    pv = prev["violations"]
-    out = [(f"In all regions, the mission recorded "
-            f"{region_sentence_parts(total['violations'], total['explosions'])}; in the "
-            f"previous reporting period, "
-            f"{'none' if pv == 0 else _plural(pv, 'ceasefire violation')}.")]
-    out += [_region_sentence(r) for r in regions if r["region"] != NO_REGION]
+             recent: Sequence[Mapping[str, Any]], review: Mapping[str, int],
+             before_effect: tuple[str, Mapping[str, Any]] | None = None) -> list[str]:
+    """The summary bullets, in the order and wording of the SMM daily report.
+    ``before_effect``: for a day before the agreement took effect, the note saying so and each
+    region's fire, which replace the ceasefire-violation sentences."""
+    named = [r for r in regions if r["region"] != NO_REGION]
+    if before_effect is not None:
+        note, region_fire = before_effect
+        out = [note] + [f"In {r['region']} region, the mission recorded "
+                        f"{_fire_parts(region_fire[r['region']])}, before the agreement took effect."
+                        for r in named]
+    else:
+        pv = prev["violations"]
+        out = [(f"In all regions, the mission recorded "
+                f"{region_sentence_parts(total['violations'], total['explosions'])}; in the "
+                f"previous reporting period, "
+                f"{'none' if pv == 0 else _plural(pv, 'ceasefire violation')}.")]
+        out += [_region_sentence(r) for r in named]
     nw = sum(w["count"] for w in weapons)
     if nw:
         sides = ", ".join(f"{n:,} {s}" for s, n in by_side.items() if n)
