@@ -112,9 +112,6 @@ def plan_cmd(
     except ValidationError as exc:
         raise _option_error(exc) from None
     frame = AgreementFrame.from_agreement(load_agreement(agreement))
-    if params.setback_km > frame.agreement.security_zone_km:
-        raise fail(f"--setback-km: {params.setback_km:g} km puts posts outside the "
-                   f"{frame.agreement.security_zone_km:g} km security zone")
     progress = _LazyProgress()
     try:
         plan = plan_agreement(frame, params, progress=progress)

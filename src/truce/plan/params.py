@@ -87,10 +87,13 @@ class PlanParams:
         if int(self.min_cover) != self.min_cover or self.min_cover < 1:
             raise ValidationError(f"must be an integer of 1 or more, not {self.min_cover!r}",
                                   field="min_cover")
-        if self.setback_km >= self.sensor_range_km:
+        # posts cover the line samples at range less half the sample spacing (planner.plan_line)
+        r_eff_km = (self.range_m - self.sample_spacing_m / 2.0) / 1000.0
+        if self.setback_km >= r_eff_km:
             raise ValidationError(
-                f"the setback ({self.setback_km:g} km) must be shorter than the sensor range "
-                f"({self.sensor_range_km:g} km), or no post can see the line", field="setback_km")
+                f"the setback ({self.setback_km:g} km) must be shorter than the sensor range less "
+                f"half the sample spacing ({r_eff_km:g} km), or no post can see the line",
+                field="setback_km")
         if self.optimiser not in OPTIMISERS:
             raise ValidationError(f"must be one of {', '.join(OPTIMISERS)}", field="optimiser")
         for name, share in self.nations:

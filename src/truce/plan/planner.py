@@ -185,12 +185,7 @@ def plan_line(geom: LineGeometry, params: PlanParams, *, party_ids: tuple[str, .
     xy, _, weight = geom.samples(p.sample_spacing_m)
     # Cover each sample at range minus half the sample spacing: every point of the line lies
     # within half a spacing of a sample, so it is then within full range of the same posts.
-    r_eff = p.range_m - p.sample_spacing_m / 2.0
-    if p.setback_m >= r_eff:
-        raise ValidationError(
-            f"the setback ({p.setback_km:g} km) must be shorter than the sensor range less half "
-            f"the sample spacing ({r_eff / 1000:g} km), or no post can see the line",
-            field="setback_km")
+    r_eff = p.range_m - p.sample_spacing_m / 2.0  # (PlanParams checks the setback is shorter)
     cand = geom.candidates(p.candidate_spacing_m, p.setback_m, geom.zone_m)
     # The uniform layout's sites are candidates too, so the optimum is never worse than it.
     uxy, ualong = uniform_sites(geom, r_eff, p.setback_m, p.min_cover)
@@ -230,7 +225,12 @@ def plan_line(geom: LineGeometry, params: PlanParams, *, party_ids: tuple[str, .
 
 def plan_agreement(frame: AgreementFrame, params: PlanParams, *,
                    progress: Progress = _no_progress) -> MissionPlan:
-    """Plan a mission for an agreement's contact line (see :func:`plan_line`), with lon/lat."""
+    """Plan a mission for an agreement's contact line (see :func:`plan_line`), with lon/lat.
+    Posts are set back from the line inside the agreement's security zone."""
+    zone_km = frame.agreement.security_zone_km
+    if params.setback_km > zone_km:
+        raise ValidationError(f"{params.setback_km:g} km puts posts outside the {zone_km:g} km "
+                              "security zone", field="setback_km")
     plan = plan_line(LineGeometry.from_frame(frame), params,
                      party_ids=frame.agreement.party_ids, progress=progress)
     proj = frame.projection

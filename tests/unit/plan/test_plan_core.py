@@ -201,3 +201,16 @@ def test_a_setback_within_half_a_sample_of_the_range_is_refused_not_a_crash():
 
     with pytest.raises(ValidationError, match="setback"):
         plan_line(LineGeometry.straight(50000, 15000), PlanParams(sensor_range_km=5, setback_km=4.97))
+
+
+def test_plan_agreement_keeps_posts_inside_the_security_zone():
+    """The check was only in the CLI: a library caller got posts outside the security zone."""
+    from truce.agreement.loader import load_agreement
+    from truce.errors import ValidationError
+    from truce.geo.frame import AgreementFrame
+    from truce.plan import plan_agreement
+
+    frame = AgreementFrame.from_agreement(load_agreement("ukraine-2024-12-07"))  # zone: 15 km
+    with pytest.raises(ValidationError, match="outside the 15 km security zone") as info:
+        plan_agreement(frame, PlanParams(sensor_range_km=30.0, setback_km=20.0))
+    assert info.value.field == "setback_km"
